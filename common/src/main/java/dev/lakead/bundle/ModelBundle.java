@@ -1,0 +1,201 @@
+package dev.lakead.bundle;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.lakead.LakeadException;
+import dev.lakead.features.FeaturePipeline;
+import dev.lakead.io.HadoopFiles;
+import dev.lakead.models.AnomalyModel;
+import dev.lakead.models.ModelFamilies;
+import dev.lakead.thresholds.Threshold;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A versioned model directory, {@code <root>/<name>/<version>/}:
+ * <pre>
+ *   metadata.json     model type, feature columns in order, hyperparameters, training rows, loss curve, ...
+ *   threshold.json    the active threshold with its method and parameters
+ *   network.bin       the serialized network (DL4J ModelSerializer format for the Autoencoder)
+ *   preprocessing/    the fitted MLlib pipeline (imputer, assembler, scaler) and its feature columns
+ * </pre>
+ * A bundle is written to a temporary directory and renamed into place, so a reader never sees half of one.
+ */
+public final class ModelBundle {
+    private static final Logger LOG = LoggerFactory.getLogger(ModelBundle.class);
+    public static final String METADATA = "metadata.json";
+    public static final String THRESHOLD = "threshold.json";
+    public static final String NETWORK = "network.bin";
+    public static final String PREPROCESSING = "preprocessing";
+    public static final int FORMAT_VERSION = 1;
+    private static final Pattern VERSION = Pattern.compile("v(\\d+)");
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final String path;
+    private final Map<String, Object> metadata;
+    private final FeaturePipeline pipeline;
+    private final AnomalyModel model;
+    private final Threshold threshold;
+
+    public ModelBundle(String path, Map<String, Object> metadata, FeaturePipeline pipeline, AnomalyModel model,
+                       Threshold threshold) {
+        this.path = path;
+        this.metadata = metadata;
+        this.pipeline = pipeline;
+        this.model = model;
+        this.threshold = threshold;
+    }
+
+    public String path() {
+        return path;
+    }
+
+    public Map<String, Object> metadata() {
+        return metadata;
+    }
+
+    public FeaturePipeline pipeline() {
+        return pipeline;
+    }
+
+    public AnomalyModel model() {
+        return model;
+    }
+
+    public Threshold threshold() {
+        return threshold;
+    }
+
+    public String name() {
+        return String.valueOf(metadata.get("model_name"));
+    }
+
+    public String version() {
+        return String.valueOf(metadata.get("model_version"));
+    }
+
+    /** Directory of a bundle: the given version, or the highest vN under root/name when version is blank. */
+    public static String locate(HadoopFiles files, String root, String name, String version) {
+        String base = root + "/" + name;
+        if (version != null && !version.isBlank()) {
+            return base + "/" + version;
+        }
+        int latest = latestVersion(files, base);
+        if (latest == 0) {
+            throw new LakeadException("No model bundle under " + base + " (settings 'model.root' and 'model.name')");
+        }
+        return base + "/v" + latest;
+    }
+
+    /** The version a new training run writes: the given one, or v(N+1). */
+    public static String nextVersion(HadoopFiles files, String root, String name, String version) {
+        if (version != null && !version.isBlank()) {
+            return version;
+        }
+        return "v" + (latestVersion(files, root + "/" + name) + 1);
+    }
+
+    private static int latestVersion(HadoopFiles files, String base) {
+        int latest = 0;
+        for (String child : files.childDirectories(base)) {
+            Matcher m = VERSION.matcher(child);
+            if (m.matches()) {
+                latest = Math.max(latest, Integer.parseInt(m.group(1)));
+            }
+        }
+        return latest;
+    }
+
+    /** Writes the bundle to {@code target} atomically; fails if a bundle is already there. */
+    public static ModelBundle write(HadoopFiles files, String target, Map<String, Object> metadata,
+                                    FeaturePipeline pipeline, AnomalyModel model, Threshold threshold) {
+        if (files.exists(target)) {
+            throw new LakeadException("Model bundle " + target + " already exists; choose another model.version");
+        }
+        String parent = target.substring(0, target.lastIndexOf('/'));
+        String tmp = parent + "/_tmp-" + UUID.randomUUID();
+        try {
+            Map<String, Object> meta = new LinkedHashMap<>(metadata);
+            meta.put("format_version", FORMAT_VERSION);
+            files.writeString(tmp + "/" + METADATA, JSON.writeValueAsString(meta));
+            files.writeString(tmp + "/" + THRESHOLD, JSON.writeValueAsString(threshold.asMap()));
+            files.writeBytes(tmp + "/" + NETWORK, model.toBytes());
+            pipeline.save(files, tmp + "/" + PREPROCESSING);
+            files.renameInto(tmp, target);
+            LOG.info("Model bundle written to {}", target);
+            return new ModelBundle(target, meta, pipeline, model, threshold);
+        } catch (IOException e) {
+            throw new LakeadException("Cannot write model bundle " + target + ": " + e.getMessage(), e);
+        } finally {
+            if (files.exists(tmp)) {
+                files.delete(tmp);
+            }
+        }
+    }
+
+    /** Replaces the active threshold (written beside, then moved over the old file). */
+    public ModelBundle withThreshold(HadoopFiles files, Threshold newThreshold) {
+        try {
+            files.writeString(path + "/" + THRESHOLD, JSON.writeValueAsString(newThreshold.asMap()));
+        } catch (IOException e) {
+            throw new LakeadException("Cannot write " + path + "/" + THRESHOLD + ": " + e.getMessage(), e);
+        }
+        return new ModelBundle(path, metadata, pipeline, model, newThreshold);
+    }
+
+    @SuppressWarnings("unchecked")
+    public static ModelBundle load(SparkSession spark, HadoopFiles files, String path) {
+        if (!files.exists(path)) {
+            throw new LakeadException("Model bundle " + path + " does not exist");
+        }
+        for (String f : List.of(METADATA, THRESHOLD, NETWORK, PREPROCESSING)) {
+            if (!files.exists(path + "/" + f)) {
+                throw new LakeadException("Model bundle " + path + " is incomplete: " + f + " is missing");
+            }
+        }
+        Map<String, Object> meta = readJson(files, path, METADATA);
+        Threshold threshold;
+        try {
+            threshold = Threshold.fromMap(readJson(files, path, THRESHOLD));
+        } catch (RuntimeException e) {
+            throw new LakeadException("Model bundle " + path + ": " + THRESHOLD + " is corrupt: " + e.getMessage(), e);
+        }
+        String type = (String) meta.get("model_type");
+        AnomalyModel model;
+        try {
+            model = ModelFamilies.get(type).decode(files.readBytes(path + "/" + NETWORK));
+        } catch (LakeadException e) {
+            throw new LakeadException("Model bundle " + path + ": " + NETWORK + " cannot be loaded: "
+                    + e.getMessage(), e);
+        }
+        FeaturePipeline pipeline = FeaturePipeline.load(spark, files, path + "/" + PREPROCESSING);
+        List<String> expected = (List<String>) meta.get("feature_columns");
+        if (expected != null && !expected.equals(pipeline.columns())) {
+            throw new LakeadException("Model bundle " + path + " is inconsistent: metadata lists features " + expected
+                    + " but the preprocessing pipeline has " + pipeline.columns());
+        }
+        if (model.inputSize() != pipeline.size()) {
+            throw new LakeadException("Model bundle " + path + " is inconsistent: the network takes "
+                    + model.inputSize() + " inputs but there are " + pipeline.size() + " feature columns");
+        }
+        return new ModelBundle(path, meta, pipeline, model, threshold);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> readJson(HadoopFiles files, String dir, String file) {
+        try {
+            return JSON.readValue(files.readString(dir + "/" + file), Map.class);
+        } catch (IOException e) {
+            throw new LakeadException("Model bundle " + dir + ": " + file + " is corrupt: " + e.getMessage(), e);
+        }
+    }
+}

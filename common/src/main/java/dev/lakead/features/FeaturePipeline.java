@@ -1,0 +1,127 @@
+package dev.lakead.features;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lakead.LakeadException;
+import dev.lakead.io.HadoopFiles;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.apache.spark.sql.functions.abs;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.isnan;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
+
+/**
+ * The fitted preprocessing: missing-value cleaning, mean imputation, assembly and scaling, as an MLlib
+ * PipelineModel plus the ordered feature columns it expects. Saved inside every model bundle.
+ */
+public final class FeaturePipeline {
+    /** Output vector column added by {@link #transform}. */
+    public static final String FEATURES = "__features";
+    static final String CLEAN_PREFIX = "__clean_";
+    static final String IMPUTED_PREFIX = "__imputed_";
+    static final String RAW_VECTOR = "__raw_features";
+
+    private static final String MODEL_DIR = "pipeline";
+    private static final String COLUMNS_FILE = "features.json";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final List<String> columns;
+    private final String scaler;
+    private final PipelineModel model;
+
+    FeaturePipeline(List<String> columns, String scaler, PipelineModel model) {
+        this.columns = List.copyOf(columns);
+        this.scaler = scaler;
+        this.model = model;
+    }
+
+    public List<String> columns() {
+        return columns;
+    }
+
+    /** standard or minmax. */
+    public String scaler() {
+        return scaler;
+    }
+
+    public int size() {
+        return columns.size();
+    }
+
+    /** Adds the scaled feature vector column {@value #FEATURES}; fails naming any missing or non-numeric column. */
+    public Dataset<Row> transform(Dataset<Row> input) {
+        FeatureSelection.requireNumeric(input.schema(), columns, "the model's feature columns");
+        Dataset<Row> out = model.transform(withCleanColumns(input, columns));
+        List<String> drop = new ArrayList<>();
+        for (int i = 0; i < columns.size(); i++) {
+            drop.add(CLEAN_PREFIX + i);
+            drop.add(IMPUTED_PREFIX + i);
+        }
+        drop.add(RAW_VECTOR);
+        return out.drop(drop.toArray(new String[0]));
+    }
+
+    /** Adds __clean_i columns: the feature cast to double with NaN and +/-Inf turned into null (missing). */
+    static Dataset<Row> withCleanColumns(Dataset<Row> input, List<String> columns) {
+        Dataset<Row> out = input;
+        for (int i = 0; i < columns.size(); i++) {
+            out = out.withColumn(CLEAN_PREFIX + i, cleaned(col(columns.get(i))));
+        }
+        return out;
+    }
+
+    static Column cleaned(Column c) {
+        Column d = c.cast(DataTypes.DoubleType);
+        return when(d.isNull().or(isnan(d)).or(abs(d).equalTo(lit(Double.POSITIVE_INFINITY))), lit(null)
+                .cast(DataTypes.DoubleType)).otherwise(d);
+    }
+
+    /** True when every feature of the row is missing (null, NaN or infinite): nothing to learn from. */
+    public static Column allMissing(List<String> columns) {
+        Column all = lit(true);
+        for (String c : columns) {
+            all = all.and(cleaned(col(c)).isNull());
+        }
+        return all;
+    }
+
+    public void save(HadoopFiles files, String dir) {
+        try {
+            model.write().overwrite().save(dir + "/" + MODEL_DIR);
+            Map<String, Object> meta = new LinkedHashMap<>();
+            meta.put("columns", columns);
+            meta.put("scaler", scaler);
+            files.writeString(dir + "/" + COLUMNS_FILE, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(meta));
+        } catch (IOException e) {
+            throw new LakeadException("Cannot save the preprocessing pipeline to " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    public static FeaturePipeline load(SparkSession spark, HadoopFiles files, String dir) {
+        String metaPath = dir + "/" + COLUMNS_FILE;
+        if (!files.exists(metaPath) || !files.exists(dir + "/" + MODEL_DIR)) {
+            throw new LakeadException("Preprocessing pipeline at " + dir + " is incomplete: expected "
+                    + COLUMNS_FILE + " and " + MODEL_DIR + "/");
+        }
+        try {
+            Map<String, Object> meta = JSON.readValue(files.readString(metaPath), Map.class);
+            PipelineModel model = PipelineModel.load(dir + "/" + MODEL_DIR);
+            return new FeaturePipeline((List<String>) meta.get("columns"), (String) meta.get("scaler"), model);
+        } catch (IOException | RuntimeException e) {
+            throw new LakeadException("Preprocessing pipeline at " + dir + " is corrupt: " + e.getMessage(), e);
+        }
+    }
+}

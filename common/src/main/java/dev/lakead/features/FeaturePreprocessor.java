@@ -1,0 +1,80 @@
+package dev.lakead.features;
+
+import dev.lakead.LakeadException;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.feature.Imputer;
+import org.apache.spark.ml.feature.MinMaxScaler;
+import org.apache.spark.ml.feature.StandardScaler;
+import org.apache.spark.ml.feature.VectorAssembler;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+
+/**
+ * Estimator for {@link FeaturePipeline}: MLlib's mean Imputer, VectorAssembler and a scaler, fitted on
+ * training rows. MLlib's scalers map a zero-variance column to 0 (standard) or 0.5 (minmax), never NaN.
+ */
+public final class FeaturePreprocessor {
+    public static final String STANDARD = "standard";
+    public static final String MINMAX = "minmax";
+
+    private final List<String> columns;
+    private final String scaler;
+
+    public FeaturePreprocessor(List<String> columns, String scaler) {
+        if (!STANDARD.equals(scaler) && !MINMAX.equals(scaler)) {
+            throw new LakeadException("Setting 'features.scaler' must be standard or minmax, got '" + scaler + "'");
+        }
+        this.columns = List.copyOf(columns);
+        this.scaler = scaler;
+    }
+
+    public FeaturePipeline fit(Dataset<Row> training) {
+        FeatureSelection.requireNumeric(training.schema(), columns, "features.columns");
+        Dataset<Row> clean = FeaturePipeline.withCleanColumns(training, columns);
+        requireSomeValues(clean);
+
+        String[] cleanCols = new String[columns.size()];
+        String[] imputedCols = new String[columns.size()];
+        for (int i = 0; i < columns.size(); i++) {
+            cleanCols[i] = FeaturePipeline.CLEAN_PREFIX + i;
+            imputedCols[i] = FeaturePipeline.IMPUTED_PREFIX + i;
+        }
+        Imputer imputer = new Imputer().setStrategy("mean").setInputCols(cleanCols).setOutputCols(imputedCols);
+        VectorAssembler assembler = new VectorAssembler().setInputCols(imputedCols)
+                .setOutputCol(FeaturePipeline.RAW_VECTOR).setHandleInvalid("error");
+        PipelineStage scale = MINMAX.equals(scaler)
+                ? new MinMaxScaler().setInputCol(FeaturePipeline.RAW_VECTOR).setOutputCol(FeaturePipeline.FEATURES)
+                : new StandardScaler().setWithMean(true).setWithStd(true)
+                        .setInputCol(FeaturePipeline.RAW_VECTOR).setOutputCol(FeaturePipeline.FEATURES);
+        PipelineModel model = new Pipeline().setStages(new PipelineStage[]{imputer, assembler, scale}).fit(clean);
+        return new FeaturePipeline(columns, scaler, model);
+    }
+
+    /** A column with no value at all cannot be imputed: say which one. */
+    private void requireSomeValues(Dataset<Row> clean) {
+        List<Column> counts = new ArrayList<>();
+        for (int i = 0; i < columns.size(); i++) {
+            counts.add(count(col(FeaturePipeline.CLEAN_PREFIX + i)));
+        }
+        Row row = clean.agg(counts.get(0), counts.subList(1, counts.size()).toArray(new Column[0])).first();
+        List<String> empty = new ArrayList<>();
+        for (int i = 0; i < columns.size(); i++) {
+            if (row.getLong(i) == 0L) {
+                empty.add(columns.get(i));
+            }
+        }
+        if (!empty.isEmpty()) {
+            throw new LakeadException("Feature column" + (empty.size() > 1 ? "s " : " ") + String.join(", ", empty)
+                    + " has no usable value in the training data (all null, NaN or infinite)");
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package dev.lakead.io;
+
+import dev.lakead.LakeadException;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Small file helpers over Hadoop's FileSystem so that bundles and reports can live on HDFS/S3 as well as
+ * on local disk.
+ */
+public final class HadoopFiles {
+    private final Configuration conf;
+
+    public HadoopFiles(Configuration conf) {
+        this.conf = conf;
+    }
+
+    public FileSystem fs(String path) {
+        try {
+            return new Path(path).getFileSystem(conf);
+        } catch (IOException e) {
+            throw new LakeadException("No file system for " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    public boolean exists(String path) {
+        try {
+            return fs(path).exists(new Path(path));
+        } catch (IOException e) {
+            throw new LakeadException("Cannot access " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    public void writeString(String path, String text) {
+        writeBytes(path, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public void writeBytes(String path, byte[] bytes) {
+        try (OutputStream out = fs(path).create(new Path(path), true)) {
+            out.write(bytes);
+        } catch (IOException e) {
+            throw new LakeadException("Cannot write " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    public String readString(String path) {
+        return new String(readBytes(path), StandardCharsets.UTF_8);
+    }
+
+    public byte[] readBytes(String path) {
+        try (InputStream in = fs(path).open(new Path(path))) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            in.transferTo(out);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new LakeadException("Cannot read " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    public void mkdirs(String path) {
+        try {
+            fs(path).mkdirs(new Path(path));
+        } catch (IOException e) {
+            throw new LakeadException("Cannot create " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    public void delete(String path) {
+        try {
+            fs(path).delete(new Path(path), true);
+        } catch (IOException e) {
+            throw new LakeadException("Cannot delete " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Renames a finished temporary directory into place; fails if the target already exists. */
+    public void renameInto(String from, String to) {
+        try {
+            FileSystem fs = fs(to);
+            if (fs.exists(new Path(to))) {
+                throw new LakeadException(to + " already exists");
+            }
+            fs.mkdirs(new Path(to).getParent());
+            if (!fs.rename(new Path(from), new Path(to))) {
+                throw new LakeadException("Cannot move " + from + " to " + to);
+            }
+        } catch (IOException e) {
+            throw new LakeadException("Cannot move " + from + " to " + to + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Names of the direct sub-directories of a directory (empty when it does not exist). */
+    public java.util.List<String> childDirectories(String dir) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        try {
+            FileSystem fs = fs(dir);
+            Path p = new Path(dir);
+            if (!fs.exists(p)) {
+                return out;
+            }
+            for (org.apache.hadoop.fs.FileStatus st : fs.listStatus(p)) {
+                if (st.isDirectory()) {
+                    out.add(st.getPath().getName());
+                }
+            }
+            return out;
+        } catch (IOException e) {
+            throw new LakeadException("Cannot list " + dir + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package dev.lakead.pipeline;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.lakead.LakeadException;
+import dev.lakead.config.Settings;
+import dev.lakead.evaluation.BinaryEvaluator;
+import dev.lakead.evaluation.EvaluationResult;
+import dev.lakead.io.TableReader;
+import dev.lakead.scoring.BatchScorer;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_set;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+
+/**
+ * evaluate: reads a score table, takes labels from it (or joins them from a labels table) and writes the
+ * classification report, confusion matrix, ROC-AUC and PR-AUC as report.json.
+ */
+public final class EvaluateStep {
+    private static final Logger LOG = LoggerFactory.getLogger(EvaluateStep.class);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    public static final String REPORT_FILE = "report.json";
+
+    private EvaluateStep() {
+    }
+
+    public record Result(EvaluationResult metrics, String reportPath, Map<String, Object> report) {
+    }
+
+    public static Result run(JobContext ctx) {
+        Settings s = ctx.settings();
+        String path = s.string("evaluate.input-path").isBlank() ? s.required("score.output-path")
+                : s.string("evaluate.input-path");
+        TableReader.requireExists(ctx.spark(), path, "evaluate.input-path");
+        Dataset<Row> scores = ctx.spark().read().parquet(path);
+        String where = s.string("evaluate.where");
+        if (!where.isBlank()) {
+            scores = scores.where(where);
+        }
+        String label = s.required("evaluate.label-column");
+        String labelsPath = s.string("evaluate.labels-path");
+        if (!Arrays.asList(scores.columns()).contains(label) && !labelsPath.isBlank()) {
+            scores = joinLabels(ctx, scores, labelsPath, label, s.strings("evaluate.join-columns"));
+        }
+        EvaluationResult metrics = BinaryEvaluator.evaluate(scores, label, BatchScorer.SCORE, ScoreStep.IS_ANOMALY,
+                s.integer("evaluate.num-bins"));
+
+        Row models = scores.agg(collect_set(col(ScoreStep.MODEL_NAME)), collect_set(col(ScoreStep.MODEL_VERSION)),
+                min(col(ScoreStep.THRESHOLD)), max(col(ScoreStep.THRESHOLD))).first();
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("score_table", path);
+        report.put("where", where);
+        report.put("label_column", label);
+        report.put("model_names", models.getList(0));
+        report.put("model_versions", models.getList(1));
+        report.put("threshold_min", models.get(2));
+        report.put("threshold_max", models.get(3));
+        report.putAll(metrics.asMap());
+        report.put("created_at", Instant.now().toString());
+
+        String dir = s.required("evaluate.output-dir");
+        String reportPath = dir + "/" + REPORT_FILE;
+        try {
+            ctx.files().writeString(reportPath, JSON.writeValueAsString(report));
+        } catch (IOException e) {
+            throw new LakeadException("Cannot write " + reportPath + ": " + e.getMessage(), e);
+        }
+        LOG.info("Evaluation of {}: ROC-AUC {} PR-AUC {}; report at {}", path, metrics.rocAuc(), metrics.prAuc(),
+                reportPath);
+        return new Result(metrics, reportPath, report);
+    }
+
+    private static Dataset<Row> joinLabels(JobContext ctx, Dataset<Row> scores, String labelsPath, String label,
+                                           List<String> keys) {
+        if (keys.isEmpty()) {
+            throw new LakeadException("Setting 'evaluate.join-columns' is required with evaluate.labels-path");
+        }
+        TableReader.requireExists(ctx.spark(), labelsPath, "evaluate.labels-path");
+        Dataset<Row> labels = ctx.spark().read().parquet(labelsPath);
+        for (String k : keys) {
+            if (!Arrays.asList(labels.columns()).contains(k) || !Arrays.asList(scores.columns()).contains(k)) {
+                throw new LakeadException("Join column '" + k + "' (setting 'evaluate.join-columns') must be in both"
+                        + " the score table and " + labelsPath);
+            }
+        }
+        List<String> cols = new java.util.ArrayList<>(keys);
+        cols.add(label);
+        Dataset<Row> slim = labels.selectExpr(cols.stream().map(c -> "`" + c + "`").toArray(String[]::new));
+        return scores.join(slim, scala.collection.JavaConverters.asScalaBuffer(keys).toSeq(), "left");
+    }
+}

@@ -1,0 +1,73 @@
+package dev.lakead.pipeline;
+
+import dev.lakead.config.Settings;
+import dev.lakead.features.FeaturePipeline;
+import dev.lakead.features.FeaturePreprocessor;
+import dev.lakead.features.FeatureSelection;
+import dev.lakead.io.TableReader;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+/**
+ * preprocess: reads the training table, picks and checks the feature columns, fits imputation + scaling, and
+ * writes the prepared training features. Rows whose features are all missing are excluded and counted.
+ */
+public final class PreprocessStep {
+    private static final Logger LOG = LoggerFactory.getLogger(PreprocessStep.class);
+
+    private PreprocessStep() {
+    }
+
+    public record Result(String preparedPath, List<String> featureColumns, long inputRows, long excludedRows,
+                         long trainingRows) {
+    }
+
+    public static Result run(JobContext ctx) {
+        Settings s = ctx.settings();
+        String out = s.required("prepared.path");
+        TableReader.Table table = TableReader.read(ctx.spark(), s);
+        List<String> columns = FeatureSelection.resolve(table.rows().schema(), s, table.partitionColumns());
+        LOG.info("Feature columns ({}): {}", columns.size(), columns);
+
+        Column allMissing = FeaturePipeline.allMissing(columns);
+        Row counts = table.rows().agg(count(lit(1)), sum(when(allMissing, 1).otherwise(0))).first();
+        long inputRows = counts.getLong(0);
+        long excluded = counts.isNullAt(1) ? 0 : counts.getLong(1);
+        long training = inputRows - excluded;
+        LOG.info("Read {} rows; excluded {} whose feature values are all missing; training on {}", inputRows,
+                excluded, training);
+        if (training == 0) {
+            throw new dev.lakead.LakeadException("No training rows in " + table.path()
+                    + (s.string("input.where").isBlank() ? "" : " matching input.where '" + s.string("input.where") + "'"));
+        }
+        Dataset<Row> rows = table.rows().where(not(allMissing));
+        FeaturePipeline pipeline = new FeaturePreprocessor(columns, s.choice("features.scaler",
+                FeaturePreprocessor.STANDARD, FeaturePreprocessor.MINMAX)).fit(rows);
+
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("input_path", table.path());
+        info.put("input_where", s.string("input.where"));
+        info.put("feature_columns", columns);
+        info.put("scaler", pipeline.scaler());
+        info.put("input_rows", inputRows);
+        info.put("excluded_rows_all_features_missing", excluded);
+        info.put("training_rows", training);
+        PreparedData.write(ctx.files(), out, pipeline,
+                pipeline.transform(rows).select(FeaturePipeline.FEATURES), info);
+        LOG.info("Prepared training data written to {}", out);
+        return new Result(out, columns, inputRows, excluded, training);
+    }
+}

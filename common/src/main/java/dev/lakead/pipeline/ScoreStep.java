@@ -1,0 +1,104 @@
+package dev.lakead.pipeline;
+
+import dev.lakead.LakeadException;
+import dev.lakead.bundle.ModelBundle;
+import dev.lakead.config.Settings;
+import dev.lakead.io.ScoreTableWriter;
+import dev.lakead.io.TableReader;
+import dev.lakead.scoring.BatchScorer;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+/**
+ * score: applies a bundle (preprocessing, network, threshold) to a whole table on the executors and writes one
+ * row per input row to the partitioned score table.
+ */
+public final class ScoreStep {
+    private static final Logger LOG = LoggerFactory.getLogger(ScoreStep.class);
+    public static final String IS_ANOMALY = "is_anomaly";
+    public static final String THRESHOLD = "threshold";
+    public static final String MODEL_NAME = "model_name";
+    public static final String MODEL_VERSION = "model_version";
+    public static final String SCORED_AT = "scored_at";
+
+    private ScoreStep() {
+    }
+
+    public record Result(String outputPath, String tableName, ModelBundle bundle) {
+    }
+
+    public static Result run(JobContext ctx) {
+        Settings s = ctx.settings();
+        ModelBundle bundle = ctx.loadBundle();
+        LOG.info("Scoring with {} {} {} (threshold {})", bundle.metadata().get("model_type"), bundle.name(),
+                bundle.version(), bundle.threshold().describe());
+        TableReader.Table input = TableReader.read(ctx.spark(), s);
+        List<String> partitions = s.strings("score.partition-columns");
+        List<String> pass = passColumns(input.rows(), s.strings("score.key-columns"), partitions);
+
+        Dataset<Row> featured = bundle.pipeline().transform(input.rows());
+        Dataset<Row> scored = BatchScorer.score(featured, pass, bundle.model(), s.positiveInt("score.batch-size"));
+        Dataset<Row> table = withDecision(scored, bundle, Timestamp.from(Instant.now()), pass, partitions);
+
+        String out = s.required("score.output-path");
+        ScoreTableWriter.write(table, out, partitions, s.string("score.table-name"));
+        return new Result(out, s.string("score.table-name"), bundle);
+    }
+
+    /** Key columns then partition columns, each once; all must exist in the input. */
+    static List<String> passColumns(Dataset<Row> input, List<String> keys, List<String> partitions) {
+        Set<String> available = new LinkedHashSet<>(Arrays.asList(input.columns()));
+        Set<String> pass = new LinkedHashSet<>();
+        for (String k : keys) {
+            if (!available.contains(k)) {
+                throw new LakeadException("Key column '" + k + "' (setting 'score.key-columns') is not in the input;"
+                        + " input columns: " + String.join(", ", available));
+            }
+            pass.add(k);
+        }
+        for (String p : partitions) {
+            if (!available.contains(p)) {
+                throw new LakeadException("Partition column '" + p + "' (setting 'score.partition-columns') is not"
+                        + " in the input; input columns: " + String.join(", ", available));
+            }
+            pass.add(p);
+        }
+        return new ArrayList<>(pass);
+    }
+
+    /** The score table's columns: keys, score, decision, threshold and model identity, then partition columns. */
+    static Dataset<Row> withDecision(Dataset<Row> scored, ModelBundle bundle, Timestamp scoredAt, List<String> pass,
+                                     List<String> partitions) {
+        double threshold = bundle.threshold().value();
+        List<Column> cols = new ArrayList<>();
+        for (String c : pass) {
+            if (!partitions.contains(c)) {
+                cols.add(col(c));
+            }
+        }
+        cols.add(col(BatchScorer.SCORE));
+        cols.add(col(BatchScorer.SCORE).gt(lit(threshold)).as(IS_ANOMALY));
+        cols.add(lit(threshold).as(THRESHOLD));
+        cols.add(lit(bundle.name()).as(MODEL_NAME));
+        cols.add(lit(bundle.version()).as(MODEL_VERSION));
+        cols.add(lit(scoredAt).as(SCORED_AT));
+        for (String p : partitions) {
+            cols.add(col(p));
+        }
+        return scored.select(cols.toArray(new Column[0]));
+    }
+}

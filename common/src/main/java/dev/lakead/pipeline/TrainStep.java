@@ -1,0 +1,60 @@
+package dev.lakead.pipeline;
+
+import dev.lakead.CodeVersion;
+import dev.lakead.bundle.ModelBundle;
+import dev.lakead.config.Settings;
+import dev.lakead.models.ModelFamilies;
+import dev.lakead.models.ModelFamily;
+import dev.lakead.thresholds.Threshold;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** train: fits the configured model on the prepared features through Spark, sets the threshold, writes a bundle. */
+public final class TrainStep {
+    private static final Logger LOG = LoggerFactory.getLogger(TrainStep.class);
+
+    private TrainStep() {
+    }
+
+    public record Result(ModelBundle bundle, ModelFamily.Trained trained) {
+    }
+
+    public static Result run(JobContext ctx) {
+        Settings s = ctx.settings();
+        PreparedData prepared = PreparedData.load(ctx.spark(), ctx.files(), s.required("prepared.path"));
+        ModelFamily family = ModelFamilies.get(s.string("model.type"));
+        String name = s.required("model.name");
+        String target = s.string("model.root") + "/" + name + "/"
+                + ModelBundle.nextVersion(ctx.files(), s.string("model.root"), name, s.string("model.version"));
+        if (ctx.files().exists(target)) {
+            throw new dev.lakead.LakeadException("Model bundle " + target + " already exists; choose another"
+                    + " model.version or leave it empty for the next one");
+        }
+        LOG.info("Training {} '{}' on {} ({} features)", family.type(), name, prepared.path(),
+                prepared.pipeline().size());
+
+        ModelFamily.Trained trained = family.train(prepared.features(), prepared.pipeline().size(),
+                prepared.pipeline().scaler(), s);
+        Threshold threshold = ThresholdStep.fromTrainingScores(prepared, trained.model(), s);
+
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("model_type", family.type());
+        meta.put("model_name", name);
+        meta.put("model_version", target.substring(target.lastIndexOf('/') + 1));
+        meta.put("feature_columns", prepared.pipeline().columns());
+        meta.put("scaler", prepared.pipeline().scaler());
+        meta.put("hyperparameters", trained.model().hyperparameters());
+        meta.put("training", trained.history().asMap());
+        meta.put("prepared_data", prepared.info());
+        meta.put("created_at", Instant.now().toString());
+        meta.put("code_version", CodeVersion.get());
+        meta.put("settings", s.render());
+        ModelBundle bundle = ModelBundle.write(ctx.files(), target, meta, prepared.pipeline(), trained.model(),
+                threshold);
+        return new Result(bundle, trained);
+    }
+}

@@ -1,0 +1,126 @@
+package dev.lakead.training;
+
+import dev.lakead.features.FeaturePipeline;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trains a DL4J network on the executors with DL4J Spark's {@link ParameterAveragingTrainingMaster}: each worker
+ * fits {@code averagingFrequency} mini-batches on its shard, then the driver averages parameters (and Adam state)
+ * and broadcasts them again. Logs the loss per epoch, evaluates a holdout on the executors, and stops early.
+ */
+public final class SparkNetworkTrainer {
+    private static final Logger LOG = LoggerFactory.getLogger(SparkNetworkTrainer.class);
+
+    private SparkNetworkTrainer() {
+    }
+
+    public record Result(MultiLayerNetwork network, TrainingHistory history) {
+    }
+
+    /** Autoencoder training: the target of each row is the row itself. */
+    public static Result fitAutoencoder(MultiLayerNetwork network, Dataset<Row> features, TrainingOptions opt) {
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(features.sparkSession().sparkContext());
+        Dataset<Row> trainRows = features;
+        Dataset<Row> holdoutRows = null;
+        if (opt.holdoutFraction() > 0) {
+            Dataset<Row>[] split = features.randomSplit(
+                    new double[]{1 - opt.holdoutFraction(), opt.holdoutFraction()}, opt.seed());
+            trainRows = split[0];
+            holdoutRows = split[1];
+        }
+        String col = FeaturePipeline.FEATURES;
+        JavaRDD<DataSet> train = DataSetRdds.autoencoderBatches(trainRows, col, opt.batchSizePerWorker())
+                .persist(StorageLevel.MEMORY_ONLY_SER());
+        JavaRDD<DataSet> holdout = holdoutRows == null ? null
+                : DataSetRdds.autoencoderBatches(holdoutRows, col, opt.batchSizePerWorker())
+                .persist(StorageLevel.MEMORY_ONLY_SER());
+        try {
+            return fit(sc, network, train, holdout, opt);
+        } finally {
+            train.unpersist(false);
+            if (holdout != null) {
+                holdout.unpersist(false);
+            }
+        }
+    }
+
+    static Result fit(JavaSparkContext sc, MultiLayerNetwork network, JavaRDD<DataSet> train,
+                      JavaRDD<DataSet> holdout, TrainingOptions opt) {
+        long trainCount = train.map(DataSet::numExamples).fold(0, Integer::sum);
+        long holdoutCount = holdout == null ? 0 : holdout.map(DataSet::numExamples).fold(0, Integer::sum);
+        if (trainCount == 0) {
+            throw new dev.lakead.LakeadException("No training rows: the prepared training data is empty");
+        }
+        int workers = opt.workers() > 0 ? opt.workers() : sc.defaultParallelism();
+        ParameterAveragingTrainingMaster.Builder tmb = new ParameterAveragingTrainingMaster.Builder(workers,
+                opt.batchSizePerWorker())
+                .batchSizePerWorker(opt.batchSizePerWorker())
+                .averagingFrequency(opt.averagingFrequency())
+                .workerPrefetchNumBatches(2)
+                .saveUpdater(true)
+                .rngSeed(opt.seed())
+                .storageLevel(StorageLevel.MEMORY_ONLY_SER())
+                .rddTrainingApproach("export".equals(opt.rddTrainingApproach())
+                        ? RDDTrainingApproach.Export : RDDTrainingApproach.Direct);
+        if (!opt.exportDirectory().isBlank()) {
+            tmb.exportDirectory(opt.exportDirectory());
+        }
+        SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, network, tmb.build());
+
+        TrainingHistory history = new TrainingHistory();
+        history.trainingRows(trainCount);
+        history.holdoutRows(holdoutCount);
+        history.workers(workers);
+        LOG.info("Training on {} rows ({} held out) with {} workers, batch {} per worker, averaging every {} batches,"
+                        + " {} epochs, {} approach", trainCount, holdoutCount, workers, opt.batchSizePerWorker(),
+                opt.averagingFrequency(), opt.epochs(), opt.rddTrainingApproach());
+
+        double best = Double.POSITIVE_INFINITY;
+        INDArray bestParams = null;
+        int bestEpoch = 0;
+        int sinceBest = 0;
+        for (int epoch = 1; epoch <= opt.epochs(); epoch++) {
+            long t0 = System.nanoTime();
+            sparkNet.fit(train);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            double trainLoss = sparkNet.getScore();
+            double valLoss = holdout == null ? Double.NaN
+                    : sparkNet.calculateScore(holdout, true, opt.batchSizePerWorker());
+            history.add(new TrainingHistory.Epoch(epoch, trainLoss, valLoss, seconds, trainCount));
+            LOG.info("epoch {}/{} train_loss={} validation_loss={} ({} samples/s)", epoch, opt.epochs(),
+                    String.format("%.6f", trainLoss), Double.isNaN(valLoss) ? "-" : String.format("%.6f", valLoss),
+                    Math.round(trainCount / seconds));
+            double monitored = Double.isNaN(valLoss) ? trainLoss : valLoss;
+            if (monitored < best) {
+                best = monitored;
+                bestEpoch = epoch;
+                sinceBest = 0;
+                bestParams = holdout == null ? null : sparkNet.getNetwork().params().dup();
+            } else if (++sinceBest >= opt.earlyStoppingPatience() && opt.earlyStoppingPatience() > 0
+                    && holdout != null) {
+                LOG.info("Early stopping: validation loss has not improved for {} epochs (best {} at epoch {})",
+                        sinceBest, String.format("%.6f", best), bestEpoch);
+                history.stoppedEarly(true);
+                break;
+            }
+        }
+        MultiLayerNetwork trained = sparkNet.getNetwork();
+        if (bestParams != null) {
+            trained.setParams(bestParams);
+        }
+        history.bestEpoch(bestEpoch);
+        return new Result(trained, history);
+    }
+}

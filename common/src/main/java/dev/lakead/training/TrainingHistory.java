@@ -1,0 +1,92 @@
+package dev.lakead.training;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Loss per epoch and throughput of one training run; stored in the bundle as the loss curve. */
+public final class TrainingHistory {
+    /** One epoch: mean training loss over the averaged workers, validation loss (NaN without holdout). */
+    public record Epoch(int epoch, double trainLoss, double validationLoss, double seconds, long samples) {
+        public double samplesPerSecond() {
+            return seconds > 0 ? samples / seconds : 0;
+        }
+    }
+
+    private final List<Epoch> epochs = new ArrayList<>();
+    private long trainingRows;
+    private long holdoutRows;
+    private int bestEpoch;
+    private boolean stoppedEarly;
+    private int workers;
+
+    public void add(Epoch e) {
+        epochs.add(e);
+    }
+
+    public List<Epoch> epochs() {
+        return List.copyOf(epochs);
+    }
+
+    public long trainingRows() {
+        return trainingRows;
+    }
+
+    public void trainingRows(long rows) {
+        this.trainingRows = rows;
+    }
+
+    public void holdoutRows(long rows) {
+        this.holdoutRows = rows;
+    }
+
+    public void bestEpoch(int epoch) {
+        this.bestEpoch = epoch;
+    }
+
+    public void stoppedEarly(boolean stopped) {
+        this.stoppedEarly = stopped;
+    }
+
+    public void workers(int workers) {
+        this.workers = workers;
+    }
+
+    /** Training samples per second over all epochs (Spark overhead included). */
+    public double samplesPerSecond() {
+        double s = epochs.stream().mapToDouble(Epoch::seconds).sum();
+        long n = epochs.stream().mapToLong(Epoch::samples).sum();
+        return s > 0 ? n / s : 0;
+    }
+
+    public double firstLoss() {
+        return epochs.isEmpty() ? Double.NaN : epochs.get(0).trainLoss();
+    }
+
+    public double lastLoss() {
+        return epochs.isEmpty() ? Double.NaN : epochs.get(epochs.size() - 1).trainLoss();
+    }
+
+    public Map<String, Object> asMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("training_rows", trainingRows);
+        m.put("holdout_rows", holdoutRows);
+        m.put("workers", workers);
+        m.put("epochs_run", epochs.size());
+        m.put("best_epoch", bestEpoch);
+        m.put("stopped_early", stoppedEarly);
+        m.put("samples_per_second", Math.round(samplesPerSecond()));
+        List<Map<String, Object>> curve = new ArrayList<>();
+        for (Epoch e : epochs) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("epoch", e.epoch());
+            row.put("train_loss", e.trainLoss());
+            row.put("validation_loss", Double.isNaN(e.validationLoss()) ? null : e.validationLoss());
+            row.put("seconds", e.seconds());
+            curve.add(row);
+        }
+        m.put("loss_curve", curve);
+        return m;
+    }
+}

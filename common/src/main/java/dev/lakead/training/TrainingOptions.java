@@ -1,0 +1,26 @@
+package dev.lakead.training;
+
+import dev.lakead.LakeadException;
+import dev.lakead.config.Settings;
+
+/** The train.* settings for distributed training. */
+public record TrainingOptions(int epochs, int batchSizePerWorker, int averagingFrequency, int workers,
+                              String rddTrainingApproach, String exportDirectory, double holdoutFraction,
+                              int earlyStoppingPatience, long seed) {
+
+    public static TrainingOptions from(Settings s) {
+        double holdout = s.number("train.holdout-fraction");
+        if (holdout < 0 || holdout >= 1) {
+            throw new LakeadException("Setting 'train.holdout-fraction' must be in [0, 1), got " + holdout);
+        }
+        int workers = s.integer("train.workers");
+        if (workers < 0) {
+            throw new LakeadException("Setting 'train.workers' must be >= 0 (0 = Spark's default parallelism)");
+        }
+        String approach = s.choice("train.rdd-training-approach", "direct", "export");
+        String exportDir = s.string("train.export-directory");
+        return new TrainingOptions(s.positiveInt("train.epochs"), s.positiveInt("train.batch-size-per-worker"),
+                s.positiveInt("train.averaging-frequency"), workers, approach, exportDir, holdout,
+                Math.max(0, s.integer("train.early-stopping-patience")), s.longValue("model.seed"));
+    }
+}
