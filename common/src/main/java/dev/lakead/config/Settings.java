@@ -42,8 +42,22 @@ public final class Settings implements Serializable {
      * @param overrides  key=value pairs; a value for a list setting may be comma separated
      */
     public static Settings load(File configFile, Map<String, String> overrides) {
+        return load(null, configFile, overrides);
+    }
+
+    /**
+     * @param presetResource optional classpath HOCON layered between the defaults and the config file (e.g. the
+     *                       demo's settings), null for none
+     */
+    public static Settings load(String presetResource, File configFile, Map<String, String> overrides) {
         Config defaults = loadDefaults();
         Config merged = defaults;
+        if (presetResource != null) {
+            Config preset = ConfigFactory.parseResources(Settings.class.getClassLoader(), presetResource,
+                    ConfigParseOptions.defaults().setAllowMissing(false));
+            checkKnownKeys(preset, defaults, "resource " + presetResource);
+            merged = preset.withFallback(merged);
+        }
         if (configFile != null) {
             if (!configFile.isFile()) {
                 throw new LakeadException("Config file " + configFile + " does not exist");
@@ -65,6 +79,13 @@ public final class Settings implements Serializable {
         Config result = config;
         for (Map.Entry<String, String> e : overrides.entrySet()) {
             String path = ROOT + "." + e.getKey();
+            if (e.getKey().startsWith("spark.conf.")) {
+                // free-form Spark setting: keep its dotted name as one quoted key under spark.conf
+                String sparkKey = e.getKey().substring("spark.conf.".length());
+                result = result.withValue(ROOT + ".spark.conf.\"" + sparkKey + "\"",
+                        ConfigValueFactory.fromAnyRef(e.getValue()));
+                continue;
+            }
             if (!result.hasPathOrNull(path)) {
                 throw new LakeadException("Unknown setting '" + e.getKey() + "'" + suggestion(e.getKey()));
             }

@@ -1,0 +1,54 @@
+package dev.lakead.jobs;
+
+import dev.lakead.config.Settings;
+import dev.lakead.pipeline.EvaluateStep;
+import dev.lakead.pipeline.JobContext;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+        description = {"Evaluate a score table against labels: classification report, confusion matrix, ROC-AUC",
+                "and PR-AUC, printed and written as report.json."})
+final class EvaluateJob extends SparkJob {
+    @Option(names = "--scores", paramLabel = "PATH", description = "Score table directory (evaluate.input-path; default score.output-path).")
+    String scores;
+    @Option(names = "--label", paramLabel = "COL", description = "evaluate.label-column")
+    String label;
+    @Option(names = "--labels", paramLabel = "PATH", description = "Parquet table with the labels when the score table has none (evaluate.labels-path).")
+    String labels;
+    @Option(names = "--join", split = ",", paramLabel = "COL", description = "Columns to join the labels on (evaluate.join-columns).")
+    String[] join;
+    @Option(names = "--where", paramLabel = "SQL", description = "Rows of the score table to evaluate (evaluate.where).")
+    String where;
+    @Option(names = "--output", paramLabel = "DIR", description = "Report folder (evaluate.output-dir).")
+    String output;
+
+    @Override
+    protected Map<String, String> flagSettings() {
+        Map<String, String> m = new LinkedHashMap<>();
+        putIfSet(m, "evaluate.input-path", scores);
+        putIfSet(m, "evaluate.label-column", label);
+        putIfSet(m, "evaluate.labels-path", labels);
+        putIfSet(m, "evaluate.join-columns", join == null ? null : String.join(",", join));
+        putIfSet(m, "evaluate.where", where);
+        putIfSet(m, "evaluate.output-dir", output);
+        return m;
+    }
+
+    @Override
+    protected void validate(Settings s) {
+        s.required("evaluate.label-column");
+        s.required("evaluate.output-dir");
+    }
+
+    @Override
+    protected void run(JobContext ctx, PrintWriter out) {
+        EvaluateStep.Result r = EvaluateStep.run(ctx);
+        out.print(r.metrics().toText());
+        out.printf("report: %s%n", r.reportPath());
+    }
+}

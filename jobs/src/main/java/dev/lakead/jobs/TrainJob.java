@@ -1,0 +1,57 @@
+package dev.lakead.jobs;
+
+import dev.lakead.config.Settings;
+import dev.lakead.pipeline.JobContext;
+import dev.lakead.pipeline.TrainStep;
+import dev.lakead.training.TrainingOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = {"Train a model on the prepared features on the Spark executors (DL4J parameter averaging),",
+                "set its threshold from the training scores and write a versioned model bundle."})
+final class TrainJob extends SparkJob {
+    @Option(names = "--prepared", paramLabel = "PATH", description = "Prepared data from the preprocess job (prepared.path).")
+    String prepared;
+    @Option(names = "--model-root", paramLabel = "PATH", description = "Bundle root directory (model.root).")
+    String root;
+    @Option(names = "--model-name", paramLabel = "NAME", description = "model.name")
+    String name;
+    @Option(names = "--model-version", paramLabel = "VERSION", description = "Version to write; default the next vN (model.version).")
+    String version;
+    @Option(names = "--epochs", paramLabel = "N", description = "train.epochs")
+    Integer epochs;
+
+    @Override
+    protected Map<String, String> flagSettings() {
+        Map<String, String> m = new LinkedHashMap<>();
+        putIfSet(m, "prepared.path", prepared);
+        putIfSet(m, "model.root", root);
+        putIfSet(m, "model.name", name);
+        putIfSet(m, "model.version", version);
+        putIfSet(m, "train.epochs", epochs);
+        return m;
+    }
+
+    @Override
+    protected void validate(Settings s) {
+        s.required("prepared.path");
+        s.required("model.name");
+        TrainingOptions.from(s);
+        dev.lakead.models.ModelFamilies.get(s.string("model.type"));
+    }
+
+    @Override
+    protected void run(JobContext ctx, PrintWriter out) {
+        TrainStep.Result r = TrainStep.run(ctx);
+        var h = r.trained().history();
+        out.printf("model: %s%nepochs: %d, loss %.6f -> %.6f, %d training samples/s%nthreshold: %s%n",
+                r.bundle().path(), h.epochs().size(), h.firstLoss(), h.lastLoss(), Math.round(h.samplesPerSecond()),
+                r.bundle().threshold().describe());
+    }
+
+}
