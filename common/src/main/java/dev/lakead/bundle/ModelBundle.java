@@ -7,6 +7,7 @@ import dev.lakead.features.FeaturePipeline;
 import dev.lakead.io.HadoopFiles;
 import dev.lakead.models.AnomalyModel;
 import dev.lakead.models.ModelFamilies;
+import dev.lakead.models.ModelFamily;
 import dev.lakead.thresholds.Threshold;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -170,9 +171,16 @@ public final class ModelBundle {
             throw new LakeadException("Model bundle " + path + ": " + THRESHOLD + " is corrupt: " + e.getMessage(), e);
         }
         String type = (String) meta.get("model_type");
+        ModelFamily family;
+        try {
+            family = ModelFamilies.get(type);
+        } catch (LakeadException e) {
+            throw new LakeadException("Model bundle " + path + ": " + METADATA + " names model type '" + type
+                    + "', which this version of lakead does not know", e);
+        }
         AnomalyModel model;
         try {
-            model = ModelFamilies.get(type).decode(files.readBytes(path + "/" + NETWORK));
+            model = family.decode(files.readBytes(path + "/" + NETWORK));
         } catch (LakeadException e) {
             throw new LakeadException("Model bundle " + path + ": " + NETWORK + " cannot be loaded: "
                     + e.getMessage(), e);

@@ -231,8 +231,28 @@ public final class Settings implements Serializable {
         Config defaults = loadDefaults().getConfig(ROOT);
         String last = key.contains(".") ? key.substring(key.lastIndexOf('.') + 1) : key;
         List<String> close = defaults.entrySet().stream().map(Map.Entry::getKey)
-                .filter(k -> k.endsWith("." + last) || k.equals(last)).sorted().collect(Collectors.toList());
+                .filter(k -> k.endsWith("." + last) || editDistance(k, key) <= 2).sorted().collect(Collectors.toList());
         return close.isEmpty() ? "" : " (did you mean " + String.join(" or ", close) + "?)";
+    }
+
+    /** Levenshtein distance, for "did you mean" hints on misspelt keys. */
+    static int editDistance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
     }
 
     private static ConfigValue parseOverride(ConfigValue current, String raw) {

@@ -29,7 +29,8 @@ import static org.apache.spark.sql.functions.when;
 /**
  * A synthetic sensor data lake in the spirit of the chapter's 4.1.3 example, but with structure: every sensor is a
  * weighted mix of three shared drivers (daily cycle, load, ambient) plus noise, so sensors are correlated.
- * Anomalies (labelled 1) are spikes on one sensor or a shift of a group of sensors that breaks the correlation.
+ * Anomalies (labelled 1) are spikes of 2.5-5.5 sigma on one sensor, or a 1.5 sigma shift of a third of the sensors
+ * together that breaks their correlation.
  * Generated on the executors (deterministic for a given spec), partitioned by {@code dt}.
  */
 public final class SyntheticSensorLake {
@@ -65,7 +66,7 @@ public final class SyntheticSensorLake {
                         .when(col("u").lt(spec.anomalyRate()), 2).otherwise(0))
                 .withColumn("target", floor(rand(seed + 4).multiply(spec.sensors())).cast(DataTypes.IntegerType))
                 .withColumn("sign", when(rand(seed + 5).lt(0.5), -1.0).otherwise(1.0))
-                .withColumn("magnitude", rand(seed + 6).multiply(4).plus(4));
+                .withColumn("magnitude", rand(seed + 6).multiply(3).plus(2.5));
 
         List<Column> out = new ArrayList<>();
         out.add(col("id").as("record_id"));
@@ -84,7 +85,7 @@ public final class SyntheticSensorLake {
             // kind 2: a third of the sensors shift together, which their shared drivers cannot explain
             Column shift = col("kind").equalTo(2).and(col("target").plus(i).mod(3).equalTo(0));
             Column value = when(spike, normal.plus(col("sign").multiply(col("magnitude")).multiply(scale)))
-                    .when(shift, normal.plus(col("sign").multiply(2.5 * scale)))
+                    .when(shift, normal.plus(col("sign").multiply(1.5 * scale)))
                     .otherwise(normal);
             out.add(when(rand(seed + 200 + i).lt(spec.missingRate()), lit(null).cast(DataTypes.DoubleType))
                     .otherwise(value).as(sensorName(i)));

@@ -11,7 +11,7 @@ import org.apache.spark.sql.types.NumericType;
 
 import java.util.Arrays;
 
-import static org.apache.spark.sql.functions.col;
+import static dev.lakead.io.ColumnRef.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;

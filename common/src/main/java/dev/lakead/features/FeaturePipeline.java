@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakead.LakeadException;
 import dev.lakead.io.HadoopFiles;
 import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.Transformer;
+import org.apache.spark.ml.feature.ImputerModel;
+import org.apache.spark.ml.feature.MinMaxScalerModel;
+import org.apache.spark.ml.feature.StandardScalerModel;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -17,7 +21,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.apache.spark.sql.functions.abs;
-import static org.apache.spark.sql.functions.col;
+import static dev.lakead.io.ColumnRef.col;
 import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
@@ -58,6 +62,41 @@ public final class FeaturePipeline {
 
     public int size() {
         return columns.size();
+    }
+
+    /** The same imputation and scaling as plain arrays, for the scoring loop (see {@link ScalingPlan}). */
+    public ScalingPlan plan() {
+        int n = columns.size();
+        Row surrogates = ((ImputerModel) model.stages()[0]).surrogateDF().first();
+        double[] fill = new double[n];
+        for (int i = 0; i < n; i++) {
+            fill[i] = ((Number) surrogates.getAs(CLEAN_PREFIX + i)).doubleValue();
+        }
+        double[] shift = new double[n];
+        double[] factor = new double[n];
+        double[] offset = new double[n];
+        Transformer scale = model.stages()[2];
+        if (scale instanceof StandardScalerModel std) {
+            double[] mean = std.mean().toArray();
+            double[] sd = std.std().toArray();
+            for (int i = 0; i < n; i++) {
+                shift[i] = std.getWithMean() ? mean[i] : 0.0;
+                factor[i] = !std.getWithStd() ? 1.0 : sd[i] == 0 ? 0.0 : 1.0 / sd[i];
+            }
+        } else {
+            MinMaxScalerModel mm = (MinMaxScalerModel) scale;
+            double[] lo = mm.originalMin().toArray();
+            double[] hi = mm.originalMax().toArray();
+            double outRange = mm.getMax() - mm.getMin();
+            for (int i = 0; i < n; i++) {
+                double range = hi[i] - lo[i];
+                shift[i] = lo[i];
+                // MLlib maps a constant column to the middle of the output range
+                factor[i] = range != 0 ? outRange / range : 0.0;
+                offset[i] = range != 0 ? mm.getMin() : 0.5 * outRange + mm.getMin();
+            }
+        }
+        return new ScalingPlan(fill, shift, factor, offset);
     }
 
     /** Adds the scaled feature vector column {@value #FEATURES}; fails naming any missing or non-numeric column. */

@@ -54,7 +54,7 @@ public final class ScoreTableWriter {
                 spark.catalog().recoverPartitions(tableName);
             }
             spark.catalog().refreshTable(tableName);
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // AnalysisException / ParseException
             throw new LakeadException("Cannot register table '" + tableName + "' (setting 'score.table-name') over "
                     + path + ": " + TableReader.firstLine(e.getMessage()), e);
         }

@@ -44,21 +44,28 @@ public final class TableReader {
             } else {
                 df = reader.parquet(path);
             }
-        } catch (RuntimeException e) {
-            throw new LakeadException("Cannot read " + format + " table at " + path + ": " + e.getMessage(), e);
+        } catch (Exception e) { // Spark's AnalysisException is checked in Java's eyes
+            throw new LakeadException("Cannot read " + format + " table at " + path + " (setting 'input.path'): "
+                    + firstLine(e.getMessage()), e);
         }
-        if (where != null && !where.isBlank()) {
-            try {
-                df = df.where(where);
-            } catch (RuntimeException e) {
-                throw new LakeadException("Setting 'input.where' is not a valid filter on " + path + ": "
-                        + firstLine(e.getMessage()), e);
-            }
-        }
+        df = filtered(df, where, "input.where", path);
         List<String> partitions = partitionColumns(spark, path);
         LOG.info("Input {} ({}): {} columns, partition columns {}{}", path, format, df.columns().length, partitions,
                 where == null || where.isBlank() ? "" : ", filter: " + where);
         return new Table(df, partitions, path);
+    }
+
+    /** Applies a SQL filter given by a setting; a bad filter fails naming that setting. */
+    public static Dataset<Row> filtered(Dataset<Row> df, String where, String setting, String path) {
+        if (where == null || where.isBlank()) {
+            return df;
+        }
+        try {
+            return df.where(where);
+        } catch (Exception e) { // AnalysisException / ParseException
+            throw new LakeadException("Setting '" + setting + "' is not a valid filter on " + path + ": "
+                    + firstLine(e.getMessage()), e);
+        }
     }
 
     /** Fails with a message naming the setting when a path is missing. */

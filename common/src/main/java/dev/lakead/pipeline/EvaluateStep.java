@@ -47,9 +47,7 @@ public final class EvaluateStep {
         TableReader.requireExists(ctx.spark(), path, "evaluate.input-path");
         Dataset<Row> scores = ctx.spark().read().parquet(path);
         String where = s.string("evaluate.where");
-        if (!where.isBlank()) {
-            scores = scores.where(where);
-        }
+        scores = TableReader.filtered(scores, where, "evaluate.where", path);
         String label = s.required("evaluate.label-column");
         String labelsPath = s.string("evaluate.labels-path");
         if (!Arrays.asList(scores.columns()).contains(label) && !labelsPath.isBlank()) {

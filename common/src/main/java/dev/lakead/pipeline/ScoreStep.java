@@ -20,7 +20,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-import static org.apache.spark.sql.functions.col;
+import static dev.lakead.io.ColumnRef.col;
 import static org.apache.spark.sql.functions.lit;
 
 /**
@@ -50,8 +50,8 @@ public final class ScoreStep {
         List<String> partitions = s.strings("score.partition-columns");
         List<String> pass = passColumns(input.rows(), s.strings("score.key-columns"), partitions);
 
-        Dataset<Row> featured = bundle.pipeline().transform(input.rows());
-        Dataset<Row> scored = BatchScorer.score(featured, pass, bundle.model(), s.positiveInt("score.batch-size"));
+        Dataset<Row> scored = BatchScorer.scoreRaw(input.rows(), pass, bundle.pipeline(), bundle.model(),
+                s.positiveInt("score.batch-size"));
         Dataset<Row> table = withDecision(scored, bundle, Timestamp.from(Instant.now()), pass, partitions);
 
         String out = s.required("score.output-path");

@@ -39,7 +39,7 @@ public final class ThresholdStep {
     }
 
     static Threshold fromTrainingScores(PreparedData prepared, AnomalyModel model, Settings s) {
-        Dataset<Row> scores = BatchScorer.score(prepared.features(), List.of(), model,
+        Dataset<Row> scores = BatchScorer.scoreVectors(prepared.features(), List.of(), model,
                 s.positiveInt("score.batch-size")).cache();
         try {
             return ThresholdCalculator.compute(scores, BatchScorer.SCORE, s);

@@ -1,11 +1,11 @@
 package dev.lakead.scoring;
 
 import dev.lakead.features.FeaturePipeline;
+import dev.lakead.features.FeatureSelection;
 import dev.lakead.models.AnomalyModel;
-import dev.lakead.training.DataSetRdds;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -14,6 +14,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -21,7 +22,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 
-import static org.apache.spark.sql.functions.col;
+import static dev.lakead.io.ColumnRef.col;
 
 /**
  * Scores a table on the executors: inside each partition, rows are packed into batches of {@code batchSize}
@@ -34,13 +35,27 @@ public final class BatchScorer {
     private BatchScorer() {
     }
 
-    /**
-     * @param featured     rows carrying the {@link FeaturePipeline#FEATURES} vector column
-     * @param passColumns  columns copied unchanged to the output
-     */
-    public static Dataset<Row> score(Dataset<Row> featured, List<String> passColumns, AnomalyModel model,
-                                     int batchSize) {
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(featured.sparkSession().sparkContext());
+    /** Scores raw input rows: the bundle's imputation and scaling are applied inside the batch loop. */
+    public static Dataset<Row> scoreRaw(Dataset<Row> input, List<String> passColumns, FeaturePipeline pipeline,
+                                        AnomalyModel model, int batchSize) {
+        FeatureSelection.requireNumeric(input.schema(), pipeline.columns(), "the model's feature columns");
+        List<Column> features = new ArrayList<>();
+        for (String c : pipeline.columns()) {
+            features.add(col(c).cast(DataTypes.DoubleType));
+        }
+        return score(input, passColumns, features, FeatureReader.rawColumns(pipeline.plan()), model, batchSize);
+    }
+
+    /** Scores rows that already carry the scaled vector column {@link FeaturePipeline#FEATURES}. */
+    public static Dataset<Row> scoreVectors(Dataset<Row> featured, List<String> passColumns, AnomalyModel model,
+                                            int batchSize) {
+        return score(featured, passColumns, List.of(col(FeaturePipeline.FEATURES)),
+                FeatureReader.vectorColumn(model.inputSize()), model, batchSize);
+    }
+
+    private static Dataset<Row> score(Dataset<Row> input, List<String> passColumns, List<Column> featureColumns,
+                                      FeatureReader reader, AnomalyModel model, int batchSize) {
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(input.sparkSession().sparkContext());
         Broadcast<ModelPayload> payload = sc.broadcast(ModelPayload.of(model));
         int width = model.inputSize();
 
@@ -48,16 +63,16 @@ public final class BatchScorer {
         List<StructField> outFields = new ArrayList<>();
         for (String c : passColumns) {
             selected.add(col(c));
-            outFields.add(featured.schema().apply(c));
+            outFields.add(input.schema().apply(c));
         }
-        selected.add(col(FeaturePipeline.FEATURES));
+        selected.addAll(featureColumns);
         outFields.add(DataTypes.createStructField(SCORE, DataTypes.DoubleType, false));
         StructType outSchema = DataTypes.createStructType(outFields);
         int passCount = passColumns.size();
 
-        return featured.select(selected.toArray(new Column[0])).mapPartitions(
-                (org.apache.spark.api.java.function.MapPartitionsFunction<Row, Row>) rows ->
-                        new ScoredIterator(rows, ExecutorModels.taskCopy(payload.value()), batchSize, width, passCount),
+        return input.select(selected.toArray(new Column[0])).mapPartitions(
+                (MapPartitionsFunction<Row, Row>) rows -> new ScoredIterator(rows,
+                        ExecutorModels.taskCopy(payload.value()), reader, batchSize, width, passCount),
                 Encoders.row(outSchema));
     }
 
@@ -65,17 +80,24 @@ public final class BatchScorer {
     private static final class ScoredIterator implements Iterator<Row> {
         private final Iterator<Row> input;
         private final AnomalyModel model;
+        private final FeatureReader reader;
         private final int batchSize;
         private final int width;
         private final int passCount;
+        private final float[] buffer;
+        private final Row[] rows;
         private Iterator<Row> ready = Collections.emptyIterator();
 
-        ScoredIterator(Iterator<Row> input, AnomalyModel model, int batchSize, int width, int passCount) {
+        ScoredIterator(Iterator<Row> input, AnomalyModel model, FeatureReader reader, int batchSize, int width,
+                       int passCount) {
             this.input = input;
             this.model = model;
+            this.reader = reader;
             this.batchSize = batchSize;
             this.width = width;
             this.passCount = passCount;
+            this.buffer = new float[batchSize * width];
+            this.rows = new Row[batchSize];
         }
 
         @Override
@@ -95,22 +117,23 @@ public final class BatchScorer {
         }
 
         private Iterator<Row> scoreNextBatch() {
-            List<Row> rows = new ArrayList<>(batchSize);
-            List<Vector> vectors = new ArrayList<>(batchSize);
-            while (input.hasNext() && rows.size() < batchSize) {
+            int n = 0;
+            while (input.hasNext() && n < batchSize) {
                 Row r = input.next();
-                rows.add(r);
-                vectors.add(r.getAs(passCount));
+                reader.read(r, passCount, buffer, n * width);
+                rows[n++] = r;
             }
-            double[] scores = model.score(DataSetRdds.toMatrix(vectors, width));
-            List<Row> out = new ArrayList<>(rows.size());
-            for (int i = 0; i < rows.size(); i++) {
+            float[] data = n == batchSize ? buffer : java.util.Arrays.copyOf(buffer, n * width);
+            double[] scores = model.score(Nd4j.create(data, new long[]{n, width}, 'c'));
+            List<Row> out = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
                 Object[] values = new Object[passCount + 1];
                 for (int j = 0; j < passCount; j++) {
-                    values[j] = rows.get(i).get(j);
+                    values[j] = rows[i].get(j);
                 }
                 values[passCount] = scores[i];
                 out.add(RowFactory.create(values));
+                rows[i] = null;
             }
             return out.iterator();
         }

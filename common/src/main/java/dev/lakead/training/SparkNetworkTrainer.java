@@ -8,6 +8,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -41,7 +42,11 @@ public final class SparkNetworkTrainer {
             holdoutRows = split[1];
         }
         String col = FeaturePipeline.FEATURES;
+        int workers = workers(sc, opt);
+        // One shuffle up front into one balanced partition per worker; DL4J's default would shuffle the
+        // serialized mini-batches again before every averaging round.
         JavaRDD<DataSet> train = DataSetRdds.autoencoderBatches(trainRows, col, opt.batchSizePerWorker())
+                .repartition(workers)
                 .persist(StorageLevel.MEMORY_ONLY_SER());
         JavaRDD<DataSet> holdout = holdoutRows == null ? null
                 : DataSetRdds.autoencoderBatches(holdoutRows, col, opt.batchSizePerWorker())
@@ -56,6 +61,10 @@ public final class SparkNetworkTrainer {
         }
     }
 
+    static int workers(JavaSparkContext sc, TrainingOptions opt) {
+        return opt.workers() > 0 ? opt.workers() : sc.defaultParallelism();
+    }
+
     static Result fit(JavaSparkContext sc, MultiLayerNetwork network, JavaRDD<DataSet> train,
                       JavaRDD<DataSet> holdout, TrainingOptions opt) {
         long trainCount = train.map(DataSet::numExamples).fold(0, Integer::sum);
@@ -63,7 +72,7 @@ public final class SparkNetworkTrainer {
         if (trainCount == 0) {
             throw new dev.lakead.LakeadException("No training rows: the prepared training data is empty");
         }
-        int workers = opt.workers() > 0 ? opt.workers() : sc.defaultParallelism();
+        int workers = workers(sc, opt);
         ParameterAveragingTrainingMaster.Builder tmb = new ParameterAveragingTrainingMaster.Builder(workers,
                 opt.batchSizePerWorker())
                 .batchSizePerWorker(opt.batchSizePerWorker())
@@ -72,6 +81,7 @@ public final class SparkNetworkTrainer {
                 .saveUpdater(true)
                 .rngSeed(opt.seed())
                 .storageLevel(StorageLevel.MEMORY_ONLY_SER())
+                .repartionData(Repartition.NumPartitionsWorkersDiffers)
                 .rddTrainingApproach("export".equals(opt.rddTrainingApproach())
                         ? RDDTrainingApproach.Export : RDDTrainingApproach.Direct);
         if (!opt.exportDirectory().isBlank()) {

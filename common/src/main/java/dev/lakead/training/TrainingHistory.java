@@ -53,6 +53,10 @@ public final class TrainingHistory {
         this.workers = workers;
     }
 
+    public int workers() {
+        return workers;
+    }
+
     /** Training samples per second over all epochs (Spark overhead included). */
     public double samplesPerSecond() {
         double s = epochs.stream().mapToDouble(Epoch::seconds).sum();

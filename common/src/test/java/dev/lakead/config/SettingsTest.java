@@ -89,6 +89,14 @@ class SettingsTest {
     }
 
     @Test
+    void sparkConfOverridesKeepTheirDottedNames() {
+        Settings s = Settings.defaults().with("spark.conf.spark.sql.shuffle.partitions", "8",
+                "spark.conf.spark.executor.memory", "2g");
+        assertEquals(Map.of("spark.sql.shuffle.partitions", "8", "spark.executor.memory", "2g"), s.map("spark.conf"));
+        assertEquals("local[*]", s.string("spark.master"));
+    }
+
+    @Test
     void oddNumberOfKeyValueArgumentsIsRejected() {
         assertThrows(IllegalArgumentException.class, () -> Settings.defaults().with("train.epochs"));
     }

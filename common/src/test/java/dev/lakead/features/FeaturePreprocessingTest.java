@@ -12,7 +12,6 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -254,6 +253,21 @@ class FeaturePreprocessingTest extends SparkTestSupport {
         assertEquals(List.of(2, 3), ids);
     }
 
+    @Test
+    void columnNamesWithDotsOrSpacesAreFeaturesLikeAnyOther() {
+        StructType schema = DataTypes.createStructType(List.of(field("id", DataTypes.IntegerType),
+                field("sensor.temp", DataTypes.DoubleType), field("fan speed", DataTypes.DoubleType)));
+        Dataset<Row> df = frame(schema, new Object[]{1, 1.0, 10.0}, new Object[]{2, Double.NaN, 20.0},
+                new Object[]{3, 3.0, 30.0});
+        List<String> cols = FeatureSelection.resolve(df.schema(), Settings.defaults(), List.of());
+        assertEquals(List.of("sensor.temp", "fan speed"), cols);
+        FeaturePipeline p = new FeaturePreprocessor(cols, FeaturePreprocessor.MINMAX).fit(df);
+        List<Vector> v = vectors(p, df);
+        assertArrayEquals(new double[]{0, 0}, v.get(0).toArray(), EPS);
+        assertArrayEquals(new double[]{0.5, 0.5}, v.get(1).toArray(), EPS);
+        assertArrayEquals(new double[]{1, 1}, v.get(2).toArray(), EPS);
+    }
+
     // ---------------------------------------------------------------- persistence and transform checks
 
     private static Dataset<Row> sensors() {
@@ -383,9 +397,6 @@ class FeaturePreprocessingTest extends SparkTestSupport {
     }
 
     @Test
-    @Disabled("BUG: TableReader.read (TableReader.java:53) catches only RuntimeException around df.where(where), but "
-            + "Spark 3.5's AnalysisException/ParseException extend java.lang.Exception, so a bad input.where escapes "
-            + "as a raw Spark exception instead of a LakeadException naming 'input.where'")
     void invalidWhereFilterOnAnUnknownColumnNamesTheSetting() {
         StructType schema = DataTypes.createStructType(List.of(field("id", DataTypes.IntegerType),
                 field("temp", DataTypes.DoubleType)));
@@ -396,9 +407,6 @@ class FeaturePreprocessingTest extends SparkTestSupport {
     }
 
     @Test
-    @Disabled("BUG: TableReader.read (TableReader.java:53) catches only RuntimeException around df.where(where), but "
-            + "Spark 3.5's AnalysisException/ParseException extend java.lang.Exception, so a bad input.where escapes "
-            + "as a raw Spark exception instead of a LakeadException naming 'input.where'")
     void unparsableWhereFilterNamesTheSetting() {
         StructType schema = DataTypes.createStructType(List.of(field("id", DataTypes.IntegerType),
                 field("temp", DataTypes.DoubleType)));
@@ -409,9 +417,6 @@ class FeaturePreprocessingTest extends SparkTestSupport {
     }
 
     @Test
-    @Disabled("BUG: TableReader.read (TableReader.java:47) catches only RuntimeException around reader.parquet/csv, "
-            + "but Spark 3.5's AnalysisException (e.g. UNABLE_TO_INFER_SCHEMA for an empty directory) extends "
-            + "java.lang.Exception, so it escapes as a raw Spark exception instead of a LakeadException naming the path")
     void unreadableParquetDirectoryNamesThePath() throws IOException {
         Path empty = Files.createDirectories(tmp.resolve("empty-table"));
         LakeadException e = assertThrows(LakeadException.class,

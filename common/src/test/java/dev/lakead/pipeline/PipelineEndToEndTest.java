@@ -40,7 +40,10 @@ class PipelineEndToEndTest extends SparkTestSupport {
                 "score.output-path", path("scores"),
                 "score.table-name", "sensor_scores",
                 "score.key-columns", "record_id,device_id,label",
-                "score.batch-size", "500");
+                "score.batch-size", "500",
+                "model.hidden-sizes", "32,16,4",
+                "model.learning-rate", "0.005",
+                "train.epochs", "15");
     }
 
     @Test

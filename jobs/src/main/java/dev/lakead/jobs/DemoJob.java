@@ -78,7 +78,7 @@ final class DemoJob extends SparkJob {
         TrainStep.Result trained = TrainStep.run(JobContext.of(ctx.spark(), train));
         var h = trained.trained().history();
         out.printf("[2/4] train: %d epochs on %d workers, loss %.4f -> %.4f, %d samples/s; threshold %s%n",
-                h.epochs().size(), (Integer) h.asMap().get("workers"), h.firstLoss(), h.lastLoss(),
+                h.epochs().size(), h.workers(), h.firstLoss(), h.lastLoss(),
                 Math.round(h.samplesPerSecond()), trained.bundle().threshold().describe());
         out.printf("       model bundle: %s%n", trained.bundle().path());
         out.flush();

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The classification report of a confusion matrix, checked against hand-computed numbers (no Spark). */
-class ConfusionMatrixTest {
+class EvaluationTest {
     private static final double EPS = 1e-12;
     // 60 actual normals (50 right, 10 false alarms), 40 actual anomalies (35 caught, 5 missed)
     private static final ConfusionMatrix CM = new ConfusionMatrix(50, 10, 5, 35);

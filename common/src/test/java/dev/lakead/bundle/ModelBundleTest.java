@@ -1,0 +1,265 @@
+package dev.lakead.bundle;
+
+import dev.lakead.LakeadException;
+import dev.lakead.SparkTestSupport;
+import dev.lakead.features.FeaturePipeline;
+import dev.lakead.features.FeaturePreprocessor;
+import dev.lakead.io.HadoopFiles;
+import dev.lakead.models.autoencoder.AutoencoderModel;
+import dev.lakead.models.autoencoder.AutoencoderSpec;
+import dev.lakead.thresholds.Threshold;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Writing, loading, versioning and corruption handling of model bundles. */
+class ModelBundleTest extends SparkTestSupport {
+    private static final List<String> COLUMNS = List.of("a", "b", "c");
+    private static HadoopFiles files;
+    private static FeaturePipeline pipeline;
+    private static AutoencoderModel model;
+    private static Threshold threshold;
+    private static String goodBundle;
+
+    @BeforeAll
+    static void fixtures() {
+        files = new HadoopFiles(spark.sparkContext().hadoopConfiguration());
+        StructType schema = DataTypes.createStructType(List.of(
+                DataTypes.createStructField("a", DataTypes.DoubleType, true),
+                DataTypes.createStructField("b", DataTypes.DoubleType, true),
+                DataTypes.createStructField("c", DataTypes.DoubleType, true)));
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            rows.add(RowFactory.create(i * 0.5, Math.cos(i), i % 3 == 0 ? null : 10.0 - i));
+        }
+        Dataset<Row> df = spark.createDataFrame(rows, schema);
+        pipeline = new FeaturePreprocessor(COLUMNS, FeaturePreprocessor.STANDARD).fit(df);
+        model = autoencoder(3, 7L);
+        threshold = new Threshold(0.125, "percentile", Map.of("percentile", 0.95, "relative_error", 0.0),
+                Map.of("count", 20, "mean", 0.05));
+        goodBundle = path("bundles/m/v1");
+        ModelBundle.write(files, goodBundle, metadata("v1", COLUMNS), pipeline, model, threshold);
+    }
+
+    private static AutoencoderModel autoencoder(int inputSize, long seed) {
+        AutoencoderSpec spec = new AutoencoderSpec(inputSize, List.of(4, 2), "identity", 0.01, 0.0, seed);
+        MultiLayerNetwork net = new MultiLayerNetwork(spec.configuration());
+        net.init();
+        return new AutoencoderModel(net, spec.asMap());
+    }
+
+    private static Map<String, Object> metadata(String version, List<String> columns) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("model_type", AutoencoderModel.TYPE);
+        m.put("model_name", "m");
+        m.put("model_version", version);
+        m.put("feature_columns", columns);
+        m.put("training_rows", 20);
+        return m;
+    }
+
+    private static INDArray batch() {
+        return Nd4j.create(new float[][]{{0.1f, -0.2f, 0.3f}, {1.5f, 0.0f, -1.0f}, {-2f, 2f, 0.5f}, {0f, 0f, 0f}});
+    }
+
+    /** A copy of the good bundle (checksum files included) that a test may break. */
+    private static Path copyOfGoodBundle(String name) throws IOException {
+        Path src = Path.of(goodBundle);
+        Path dst = tmp.resolve("broken").resolve(name);
+        try (Stream<Path> walk = Files.walk(src)) {
+            for (Path p : (Iterable<Path>) walk::iterator) {
+                Path target = dst.resolve(src.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+        return dst;
+    }
+
+    /** Replaces a file's bytes behind Hadoop's back; dropping its .crc lets the bytes reach the parser. */
+    private static void overwrite(Path bundle, String file, byte[] bytes, boolean dropChecksum) throws IOException {
+        Files.write(bundle.resolve(file), bytes);
+        if (dropChecksum) {
+            Files.deleteIfExists(bundle.resolve("." + file + ".crc"));
+        }
+    }
+
+    private static void assertMessageContains(Throwable e, String... parts) {
+        for (String p : parts) {
+            assertTrue(e.getMessage() != null && e.getMessage().contains(p),
+                    "expected message to contain '" + p + "' but was: " + e.getMessage());
+        }
+    }
+
+    @Test
+    void writeThenLoadRoundTrips() {
+        ModelBundle loaded = ModelBundle.load(spark, files, goodBundle);
+        assertEquals(goodBundle, loaded.path());
+        assertEquals(threshold, loaded.threshold());
+        assertEquals(COLUMNS, loaded.pipeline().columns());
+        assertEquals("standard", loaded.pipeline().scaler());
+        assertEquals("m", loaded.name());
+        assertEquals("v1", loaded.version());
+        assertEquals(ModelBundle.FORMAT_VERSION, loaded.metadata().get("format_version"));
+        assertEquals(COLUMNS, loaded.metadata().get("feature_columns"));
+        assertEquals(AutoencoderModel.TYPE, loaded.model().type());
+        assertEquals(3, loaded.model().inputSize());
+
+        double[] expected = model.score(batch());
+        double[] actual = loaded.model().score(batch());
+        assertEquals(4, actual.length);
+        assertArrayEquals(expected, actual, 0.0);
+        assertEquals(((AutoencoderModel) model).network().params(),
+                ((AutoencoderModel) loaded.model()).network().params());
+    }
+
+    @Test
+    void writeLeavesOnlyTheBundleBehind() throws IOException {
+        try (Stream<Path> children = Files.list(Path.of(goodBundle).getParent())) {
+            assertEquals(List.of("v1"), children.map(p -> p.getFileName().toString())
+                    .filter(n -> !n.startsWith(".")).sorted().toList());
+        }
+        for (String f : List.of(ModelBundle.METADATA, ModelBundle.THRESHOLD, ModelBundle.NETWORK,
+                ModelBundle.PREPROCESSING)) {
+            assertTrue(Files.exists(Path.of(goodBundle, f)), f);
+        }
+    }
+
+    @Test
+    void writingOverAnExistingBundleFails() {
+        LakeadException e = assertThrows(LakeadException.class, () -> ModelBundle.write(files, goodBundle,
+                metadata("v1", COLUMNS), pipeline, autoencoder(3, 99L),
+                new Threshold(9.0, "mean-std", Map.of("k", 3.0), Map.of())));
+        assertMessageContains(e, goodBundle, "already exists");
+        assertEquals(threshold, ModelBundle.load(spark, files, goodBundle).threshold(), "old bundle untouched");
+    }
+
+    @Test
+    void withThresholdReplacesTheActiveThreshold() throws IOException {
+        String dir = copyOfGoodBundle("rethreshold").toString();
+        ModelBundle b = ModelBundle.load(spark, files, dir);
+        Threshold t = new Threshold(0.5, "mean-std", Map.of("k", 2.0), Map.of("count", 20));
+        assertEquals(t, b.withThreshold(files, t).threshold());
+        assertEquals(t, ModelBundle.load(spark, files, dir).threshold());
+    }
+
+    @Test
+    void missingBundleIsNamed() {
+        String nope = path("bundles/m/v404");
+        LakeadException e = assertThrows(LakeadException.class, () -> ModelBundle.load(spark, files, nope));
+        assertMessageContains(e, nope, "does not exist");
+    }
+
+    @Test
+    void missingNetworkIsReported() throws IOException {
+        Path b = copyOfGoodBundle("no-network");
+        Files.delete(b.resolve(ModelBundle.NETWORK));
+        Files.deleteIfExists(b.resolve("." + ModelBundle.NETWORK + ".crc"));
+        LakeadException e = assertThrows(LakeadException.class, () -> ModelBundle.load(spark, files, b.toString()));
+        assertMessageContains(e, "network.bin is missing");
+    }
+
+    @Test
+    void garbageNetworkIsReported() throws IOException {
+        Path b = copyOfGoodBundle("garbage-network");
+        overwrite(b, ModelBundle.NETWORK, "this is not a DL4J model".getBytes(), true);
+        LakeadException e = assertThrows(LakeadException.class, () -> ModelBundle.load(spark, files, b.toString()));
+        assertMessageContains(e, "network.bin", "cannot be loaded");
+
+        Path c = copyOfGoodBundle("garbage-network-checksummed");
+        overwrite(c, ModelBundle.NETWORK, new byte[]{1, 2, 3, 4, 5, 6, 7, 8}, false);
+        LakeadException e2 = assertThrows(LakeadException.class, () -> ModelBundle.load(spark, files, c.toString()));
+        assertMessageContains(e2, "network.bin");
+    }
+
+    @Test
+    void garbageThresholdIsReported() throws IOException {
+        Path b = copyOfGoodBundle("garbage-threshold");
+        overwrite(b, ModelBundle.THRESHOLD, "{ value: oops".getBytes(), true);
+        LakeadException e = assertThrows(LakeadException.class, () -> ModelBundle.load(spark, files, b.toString()));
+        assertMessageContains(e, "threshold.json", "corrupt");
+
+        Path c = copyOfGoodBundle("threshold-without-value");
+        overwrite(c, ModelBundle.THRESHOLD, "{\"method\": \"percentile\"}".getBytes(), true);
+        LakeadException e2 = assertThrows(LakeadException.class, () -> ModelBundle.load(spark, files, c.toString()));
+        assertMessageContains(e2, "threshold.json", "corrupt");
+    }
+
+    @Test
+    void garbageMetadataIsReported() throws IOException {
+        Path b = copyOfGoodBundle("garbage-metadata");
+        overwrite(b, ModelBundle.METADATA, "[1, 2".getBytes(), true);
+        LakeadException e = assertThrows(LakeadException.class, () -> ModelBundle.load(spark, files, b.toString()));
+        assertMessageContains(e, "metadata.json", "corrupt");
+    }
+
+    @Test
+    void metadataFeaturesThatDisagreeWithThePipelineAreReported() {
+        String dir = path("bundles/inconsistent/v1");
+        ModelBundle.write(files, dir, metadata("v1", List.of("a", "b")), pipeline, model, threshold);
+        LakeadException e = assertThrows(LakeadException.class, () -> ModelBundle.load(spark, files, dir));
+        assertMessageContains(e, "inconsistent", "[a, b]", "[a, b, c]");
+    }
+
+    @Test
+    void networkWidthThatDisagreesWithTheFeaturesIsReported() {
+        String dir = path("bundles/wide/v1");
+        ModelBundle.write(files, dir, metadata("v1", COLUMNS), pipeline, autoencoder(4, 7L), threshold);
+        LakeadException e = assertThrows(LakeadException.class, () -> ModelBundle.load(spark, files, dir));
+        assertMessageContains(e, "inconsistent", "4 inputs", "3 feature columns");
+    }
+
+    @Test
+    void locatePicksTheHighestVersionAndNextVersionFollowsIt() throws IOException {
+        Path root = tmp.resolve("locate-root");
+        for (String d : List.of("v1", "v2", "v9", "v10", "latest", "vX", "_tmp-123", "v3-old")) {
+            Files.createDirectories(root.resolve("sensors").resolve(d));
+        }
+        Files.writeString(root.resolve("sensors").resolve("v99"), "a file, not a bundle");
+        String r = root.toString();
+        assertEquals(r + "/sensors/v10", ModelBundle.locate(files, r, "sensors", ""));
+        assertEquals(r + "/sensors/v10", ModelBundle.locate(files, r, "sensors", null));
+        assertEquals("v11", ModelBundle.nextVersion(files, r, "sensors", ""));
+        assertEquals(r + "/sensors/v2", ModelBundle.locate(files, r, "sensors", "v2"));
+        assertEquals("v7", ModelBundle.nextVersion(files, r, "sensors", "v7"));
+        assertEquals("v2", ModelBundle.nextVersion(files, path("bundles"), "m", ""));
+    }
+
+    @Test
+    void locateOnAnEmptyRootFails() throws IOException {
+        Path root = Files.createDirectories(tmp.resolve("empty-root"));
+        LakeadException e = assertThrows(LakeadException.class,
+                () -> ModelBundle.locate(files, root.toString(), "sensors", ""));
+        assertMessageContains(e, root + "/sensors", "model.root", "model.name");
+        assertEquals("v1", ModelBundle.nextVersion(files, root.toString(), "sensors", ""));
+
+        Files.createDirectories(root.resolve("sensors").resolve("old"));
+        assertThrows(LakeadException.class, () -> ModelBundle.locate(files, root.toString(), "sensors", ""));
+        assertThrows(LakeadException.class,
+                () -> ModelBundle.locate(files, path("no-such-root"), "sensors", ""));
+    }
+}

@@ -1,0 +1,216 @@
+package dev.lakead.scoring;
+
+import dev.lakead.SparkTestSupport;
+import dev.lakead.features.FeaturePipeline;
+import dev.lakead.features.FeaturePreprocessor;
+import dev.lakead.models.autoencoder.AutoencoderModel;
+import dev.lakead.models.autoencoder.AutoencoderSpec;
+import dev.lakead.training.DataSetRdds;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Batched scoring on the executors against the same network applied on the driver. */
+class BatchScorerTest extends SparkTestSupport {
+    private static final int N = 1003;
+    private static final int PARTITIONS = 3;
+    private static final List<String> FEATURES = List.of("x1", "x2", "x3", "x4");
+    private static Dataset<Row> featured;
+    private static Dataset<Row> input;
+    private static FeaturePipeline pipeline;
+    private static AutoencoderModel model;
+    /** Input row by id: {id, device, dt, ...features}. */
+    private static final Map<Long, Row> INPUT = new HashMap<>();
+
+    @BeforeAll
+    static void fixtures() {
+        StructType schema = DataTypes.createStructType(List.of(
+                DataTypes.createStructField("id", DataTypes.LongType, false),
+                DataTypes.createStructField("device", DataTypes.StringType, true),
+                DataTypes.createStructField("dt", DataTypes.StringType, true),
+                DataTypes.createStructField("x1", DataTypes.DoubleType, true),
+                DataTypes.createStructField("x2", DataTypes.DoubleType, true),
+                DataTypes.createStructField("x3", DataTypes.DoubleType, true),
+                DataTypes.createStructField("x4", DataTypes.IntegerType, true)));
+        List<Row> rows = new ArrayList<>();
+        for (long i = 0; i < N; i++) {
+            Row r = RowFactory.create(i, i % 11 == 0 ? null : "dev-" + (i % 7), "2026-11-0" + (1 + i % 3),
+                    Math.sin(i * 0.1) * 5, i % 17 == 0 ? Double.NaN : Math.cos(i * 0.37), (double) (i % 13),
+                    i % 19 == 0 ? null : (int) (i % 5) * 100);
+            rows.add(r);
+            INPUT.put(i, r);
+        }
+        input = spark.createDataFrame(rows, schema).repartition(PARTITIONS).cache();
+        pipeline = new FeaturePreprocessor(FEATURES, FeaturePreprocessor.STANDARD).fit(input);
+        featured = pipeline.transform(input).cache();
+
+        AutoencoderSpec spec = new AutoencoderSpec(FEATURES.size(), List.of(8, 3), "identity", 0.001, 0.0, 3L);
+        MultiLayerNetwork net = new MultiLayerNetwork(spec.configuration());
+        net.init();
+        model = new AutoencoderModel(net, spec.asMap());
+    }
+
+    /** model.score on all rows as one INDArray on the driver, by id. */
+    private static Map<Long, Double> driverScores() {
+        List<Row> rows = featured.select(col("id"), col(FeaturePipeline.FEATURES)).collectAsList();
+        List<Vector> vectors = new ArrayList<>();
+        for (Row r : rows) {
+            vectors.add(r.getAs(1));
+        }
+        double[] scores = model.copy().score(DataSetRdds.toMatrix(vectors, FEATURES.size()));
+        Map<Long, Double> byId = new HashMap<>();
+        for (int i = 0; i < rows.size(); i++) {
+            byId.put(rows.get(i).getLong(0), scores[i]);
+        }
+        return byId;
+    }
+
+    private static void assertScoredLikeTheDriver(Dataset<Row> scored, int expectedRows) {
+        Map<Long, Double> expected = driverScores();
+        List<Row> out = scored.collectAsList();
+        assertEquals(expectedRows, out.size());
+        int scoreIndex = Arrays.asList(scored.columns()).indexOf(BatchScorer.SCORE);
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        for (Row r : out) {
+            long id = r.getLong(0);
+            assertTrue(seen.add(id), "row " + id + " scored twice");
+            double e = expected.get(id);
+            double a = r.getDouble(scoreIndex);
+            assertTrue(Double.isFinite(a), "score of " + id + " is " + a);
+            assertEquals(e, a, 1e-6 * Math.max(1.0, Math.abs(e)), "score of row " + id);
+        }
+    }
+
+    @Test
+    void scoresEveryRowOnceWithTheSameScoresAsTheDriver() {
+        Dataset<Row> scored = BatchScorer.scoreVectors(featured, List.of("id", "device", "dt"), model, 100);
+        assertEquals(List.of("id", "device", "dt", BatchScorer.SCORE), Arrays.asList(scored.columns()));
+        assertEquals(N, scored.count());
+        assertScoredLikeTheDriver(scored, N);
+    }
+
+    @Test
+    void passThroughColumnsAreUnchanged() {
+        Dataset<Row> scored = BatchScorer.scoreVectors(featured, List.of("id", "device", "dt", "x2"), model, 100);
+        assertEquals(featured.schema().apply("device"), scored.schema().apply("device"));
+        assertEquals(featured.schema().apply("x2"), scored.schema().apply("x2"));
+        assertFalse(scored.schema().apply(BatchScorer.SCORE).nullable());
+        int nullDevices = 0;
+        for (Row r : scored.collectAsList()) {
+            Row in = INPUT.get(r.getLong(0));
+            assertEquals(in.get(1), r.get(1), "device of " + r.getLong(0));
+            assertEquals(in.get(2), r.get(2), "dt of " + r.getLong(0));
+            assertTrue(Objects.equals(in.get(4), r.get(3)) || (Double.isNaN(in.getDouble(4)) && Double.isNaN(r.getDouble(3))),
+                    "x2 of " + r.getLong(0) + ": " + in.get(4) + " vs " + r.get(3));
+            if (r.isNullAt(1)) {
+                nullDevices++;
+            }
+        }
+        assertEquals((N + 10) / 11, nullDevices);
+    }
+
+    @Test
+    void keepsThePartitioningOfItsInput() {
+        Dataset<Row> scored = BatchScorer.scoreVectors(featured, List.of("id"), model, 100);
+        assertEquals(PARTITIONS, featured.rdd().getNumPartitions());
+        assertEquals(featured.rdd().getNumPartitions(), scored.rdd().getNumPartitions());
+        // row counts per partition are those of the input
+        List<Integer> in = featured.javaRDD().mapPartitions(it -> {
+            int n = 0;
+            while (it.hasNext()) {
+                it.next();
+                n++;
+            }
+            return List.of(n).iterator();
+        }).collect();
+        List<Integer> outCounts = scored.javaRDD().mapPartitions(it -> {
+            int n = 0;
+            while (it.hasNext()) {
+                it.next();
+                n++;
+            }
+            return List.of(n).iterator();
+        }).collect();
+        assertEquals(in, outCounts);
+        assertEquals(N, outCounts.stream().mapToInt(Integer::intValue).sum());
+    }
+
+    @Test
+    void batchSizeDoesNotChangeTheScores() {
+        Dataset<Row> small = featured.where(col("id").lt(57));
+        assertScoredLikeTheDriverOn(BatchScorer.scoreVectors(small, List.of("id"), model, 1), small, 57);
+        assertScoredLikeTheDriverOn(BatchScorer.scoreVectors(small, List.of("id"), model, 7), small, 57);
+        assertScoredLikeTheDriverOn(BatchScorer.scoreVectors(small, List.of("id"), model, 10_000), small, 57);
+    }
+
+    private static void assertScoredLikeTheDriverOn(Dataset<Row> scored, Dataset<Row> input, int rows) {
+        Map<Long, Double> expected = driverScores();
+        List<Row> out = scored.collectAsList();
+        assertEquals(rows, out.size());
+        assertEquals(rows, input.count());
+        for (Row r : out) {
+            double e = expected.get(r.getLong(0));
+            assertEquals(e, r.getDouble(1), 1e-6 * Math.max(1.0, Math.abs(e)), "score of row " + r.getLong(0));
+        }
+    }
+
+    @Test
+    void passThroughColumnWithADotInItsName() {
+        Dataset<Row> dotted = featured.where(col("id").lt(20)).withColumnRenamed("device", "device.name");
+        List<Row> out = BatchScorer.scoreVectors(dotted, List.of("id", "device.name"), model, 8).collectAsList();
+        assertEquals(20, out.size());
+        for (Row r : out) {
+            assertEquals(INPUT.get(r.getLong(0)).get(1), r.get(1));
+        }
+    }
+
+    @Test
+    void emptyInputAndEmptyPartitionsGiveNoRows() {
+        assertEquals(0, BatchScorer.scoreVectors(featured.where(col("id").lt(0)), List.of("id"), model, 100).count());
+        // one non-empty partition among several empty ones
+        Dataset<Row> sparse = featured.where(col("id").equalTo(500)).repartition(5);
+        List<Row> out = BatchScorer.scoreVectors(sparse, List.of("id"), model, 100).collectAsList();
+        assertEquals(1, out.size());
+        assertEquals(500L, out.get(0).getLong(0));
+        assertEquals(driverScores().get(500L), out.get(0).getDouble(1), 1e-6);
+    }
+
+    @Test
+    void rawScoringWithTheScalingPlanMatchesTheMllibPipeline() {
+        // Imputation and scaling applied inside the batch loop (NaN, null, int column) == MLlib's transform.
+        assertScoredLikeTheDriver(BatchScorer.scoreRaw(input, List.of("id"), pipeline, model, 64), N);
+    }
+
+    @Test
+    void rawScoringMatchesMinMaxPipelineWithAConstantColumn() {
+        Dataset<Row> withConstant = input.withColumn("x3", org.apache.spark.sql.functions.lit(4.0));
+        FeaturePipeline minmax = new FeaturePreprocessor(FEATURES, FeaturePreprocessor.MINMAX).fit(withConstant);
+        List<Row> viaMllib = BatchScorer.scoreVectors(minmax.transform(withConstant), List.of("id"), model, 50)
+                .orderBy("id").collectAsList();
+        List<Row> viaPlan = BatchScorer.scoreRaw(withConstant, List.of("id"), minmax, model, 50)
+                .orderBy("id").collectAsList();
+        assertEquals(N, viaPlan.size());
+        for (int i = 0; i < N; i++) {
+            assertEquals(viaMllib.get(i).getLong(0), viaPlan.get(i).getLong(0));
+            assertEquals(viaMllib.get(i).getDouble(1), viaPlan.get(i).getDouble(1), 1e-6, "row " + i);
+        }
+    }
+}

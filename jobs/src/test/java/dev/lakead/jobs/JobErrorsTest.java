@@ -1,0 +1,60 @@
+package dev.lakead.jobs;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Real job runs (each starts and stops its own local Spark) that must stop with one clear error line. */
+class JobErrorsTest {
+    @TempDir
+    Path dir;
+
+    private Path csv(String name, String content) throws Exception {
+        Path p = dir.resolve(name);
+        Files.writeString(p, content);
+        return p;
+    }
+
+    @Test
+    void nonNumericFeatureColumnIsNamed() throws Exception {
+        Path in = csv("in.csv", "id,temp,status\n1,20.5,ok\n2,21.0,ok\n3,19.5,bad\n");
+        CliRun r = CliRun.of("preprocess", "--master", "local[1]", "--input", in.toString(), "--format", "csv",
+                "--features", "temp,status", "--output", dir.resolve("prep").toString());
+        assertEquals(2, r.exitCode(), r.err());
+        assertTrue(r.err().contains("status (string)"), r.err());
+        assertFalse(Files.exists(dir.resolve("prep")), "nothing written on error");
+    }
+
+    @Test
+    void missingFeatureColumnIsNamed() throws Exception {
+        Path in = csv("in.csv", "id,temp\n1,20.5\n2,21.0\n");
+        CliRun r = CliRun.of("preprocess", "--master", "local[1]", "--input", in.toString(), "--format", "csv",
+                "--features", "temp,pressure", "--output", dir.resolve("prep").toString());
+        assertEquals(2, r.exitCode());
+        assertTrue(r.err().contains("missing column pressure"), r.err());
+    }
+
+    @Test
+    void missingInputPathIsNamed() {
+        CliRun r = CliRun.of("preprocess", "--master", "local[1]", "--input", dir.resolve("nope").toString(),
+                "--output", dir.resolve("prep").toString());
+        assertEquals(2, r.exitCode());
+        assertTrue(r.err().contains(dir.resolve("nope") + " (setting 'input.path') does not exist"), r.err());
+    }
+
+    @Test
+    void missingModelBundleIsNamed() throws Exception {
+        Path in = csv("in.csv", "id,temp\n1,20.5\n");
+        CliRun r = CliRun.of("score", "--master", "local[1]", "--input", in.toString(), "--format", "csv",
+                "--model", dir.resolve("models/m/v3").toString(), "--output", dir.resolve("scores").toString());
+        assertEquals(2, r.exitCode());
+        assertTrue(r.err().contains("Model bundle " + dir.resolve("models/m/v3") + " does not exist"), r.err());
+        assertFalse(Files.exists(dir.resolve("scores")));
+    }
+}

@@ -1,0 +1,96 @@
+package dev.lakead.jobs;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Argument parsing, help and validation: nothing here starts Spark. */
+class LakeadCliTest {
+
+    @Test
+    void topLevelHelpListsEveryJob() {
+        CliRun r = CliRun.of("--help");
+        assertEquals(0, r.exitCode());
+        for (String job : new String[]{"preprocess", "train", "threshold", "score", "evaluate", "demo", "generate"}) {
+            assertTrue(r.out().contains(job), "help lists " + job + ":\n" + r.out());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"preprocess", "train", "threshold", "score", "evaluate", "demo", "generate"})
+    void everyJobHasHelpWithTheCommonOptions(String job) {
+        CliRun r = CliRun.of(job, "--help");
+        assertEquals(0, r.exitCode());
+        assertTrue(r.out().contains("--config") && r.out().contains("--set") && r.out().contains("--dry-run"),
+                r.out());
+    }
+
+    @Test
+    void dryRunValidatesAndPrintsTheEffectiveSettings() {
+        CliRun r = CliRun.of("score", "--dry-run", "--input", "/data/readings", "--output", "/data/scores",
+                "--set", "score.batch-size=1024", "--set", "score.key-columns=record_id,device_id");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("valid (dry run)"));
+        assertTrue(r.out().contains("\"batch-size\" : 1024") || r.out().contains("\"batch-size\" : \"1024\""),
+                r.out());
+        assertTrue(r.out().contains("/data/readings"));
+    }
+
+    @Test
+    void unknownSettingIsRejectedByName() {
+        CliRun r = CliRun.of("train", "--dry-run", "--set", "train.epoch=5", "--prepared", "/p");
+        assertEquals(2, r.exitCode());
+        assertTrue(r.err().contains("Unknown setting 'train.epoch'"), r.err());
+        assertTrue(r.err().contains("train.epochs"), "suggests the right key: " + r.err());
+    }
+
+    @Test
+    void badValueNamesTheSetting() {
+        CliRun r = CliRun.of("train", "--dry-run", "--prepared", "/p", "--set", "train.epochs=many");
+        assertEquals(2, r.exitCode());
+        assertTrue(r.err().contains("train.epochs"), r.err());
+    }
+
+    @Test
+    void missingRequiredSettingIsNamed() {
+        CliRun r = CliRun.of("preprocess", "--dry-run", "--output", "/p");
+        assertEquals(2, r.exitCode());
+        assertTrue(r.err().contains("'input.path' is required"), r.err());
+    }
+
+    @Test
+    void invalidChoiceIsNamed() {
+        CliRun r = CliRun.of("preprocess", "--dry-run", "--input", "/in", "--output", "/p", "--scaler", "robust");
+        assertEquals(2, r.exitCode());
+        assertTrue(r.err().contains("features.scaler") && r.err().contains("robust"), r.err());
+    }
+
+    @Test
+    void configFileIsLayeredAndItsUnknownKeysRejected(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        File good = dir.resolve("good.conf").toFile();
+        Files.writeString(good.toPath(), "lakead { train { epochs = 3 }, prepared { path = \"/prep\" } }");
+        CliRun ok = CliRun.of("train", "--dry-run", "--config", good.getPath());
+        assertEquals(0, ok.exitCode(), ok.err());
+        assertTrue(ok.out().contains("\"epochs\" : 3"), ok.out());
+
+        File bad = dir.resolve("bad.conf").toFile();
+        Files.writeString(bad.toPath(), "lakead { train { epoks = 3 } }");
+        CliRun r = CliRun.of("train", "--dry-run", "--config", bad.getPath());
+        assertEquals(2, r.exitCode());
+        assertTrue(r.err().contains("train.epoks") && r.err().contains(bad.getPath()), r.err());
+    }
+
+    @Test
+    void demoPresetComesFromConfDemoConf() {
+        CliRun r = CliRun.of("demo", "--dry-run");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("sensor-autoencoder"), r.out());
+    }
+}
