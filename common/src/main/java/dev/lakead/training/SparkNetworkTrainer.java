@@ -47,10 +47,10 @@ public final class SparkNetworkTrainer {
         // serialized mini-batches again before every averaging round.
         JavaRDD<DataSet> train = DataSetRdds.autoencoderBatches(trainRows, col, opt.batchSizePerWorker())
                 .repartition(workers)
-                .persist(StorageLevel.MEMORY_ONLY_SER());
+                .persist(opt.storageLevel());
         JavaRDD<DataSet> holdout = holdoutRows == null ? null
                 : DataSetRdds.autoencoderBatches(holdoutRows, col, opt.batchSizePerWorker())
-                .persist(StorageLevel.MEMORY_ONLY_SER());
+                .persist(opt.storageLevel());
         try {
             return fit(sc, network, train, holdout, opt);
         } finally {
@@ -80,7 +80,7 @@ public final class SparkNetworkTrainer {
                 .workerPrefetchNumBatches(2)
                 .saveUpdater(true)
                 .rngSeed(opt.seed())
-                .storageLevel(StorageLevel.MEMORY_ONLY_SER())
+                .storageLevel(opt.storageLevel())
                 .repartionData(Repartition.NumPartitionsWorkersDiffers)
                 .rddTrainingApproach("export".equals(opt.rddTrainingApproach())
                         ? RDDTrainingApproach.Export : RDDTrainingApproach.Direct);

@@ -2,11 +2,24 @@ package dev.lakead.training;
 
 import dev.lakead.LakeadException;
 import dev.lakead.config.Settings;
+import org.apache.spark.storage.StorageLevel;
 
 /** The train.* settings for distributed training. */
 public record TrainingOptions(int epochs, int batchSizePerWorker, int averagingFrequency, int workers,
                               String rddTrainingApproach, String exportDirectory, double holdoutFraction,
-                              int earlyStoppingPatience, long seed) {
+                              int earlyStoppingPatience, long seed, String storageLevelName) {
+
+    /** The common case: mini-batches cached serialized in memory, spilling to disk. */
+    public TrainingOptions(int epochs, int batchSizePerWorker, int averagingFrequency, int workers,
+                           String rddTrainingApproach, String exportDirectory, double holdoutFraction,
+                           int earlyStoppingPatience, long seed) {
+        this(epochs, batchSizePerWorker, averagingFrequency, workers, rddTrainingApproach, exportDirectory,
+                holdoutFraction, earlyStoppingPatience, seed, "MEMORY_AND_DISK_SER");
+    }
+
+    public StorageLevel storageLevel() {
+        return StorageLevel.fromString(storageLevelName);
+    }
 
     public static TrainingOptions from(Settings s) {
         double holdout = s.number("train.holdout-fraction");
@@ -21,6 +34,18 @@ public record TrainingOptions(int epochs, int batchSizePerWorker, int averagingF
         String exportDir = s.string("train.export-directory");
         return new TrainingOptions(s.positiveInt("train.epochs"), s.positiveInt("train.batch-size-per-worker"),
                 s.positiveInt("train.averaging-frequency"), workers, approach, exportDir, holdout,
-                Math.max(0, s.integer("train.early-stopping-patience")), s.longValue("model.seed"));
+                Math.max(0, s.integer("train.early-stopping-patience")), s.longValue("model.seed"),
+                storageLevel(s));
+    }
+
+    private static String storageLevel(Settings s) {
+        String name = s.required("train.storage-level").trim().toUpperCase();
+        try {
+            StorageLevel.fromString(name);
+        } catch (IllegalArgumentException e) {
+            throw new LakeadException("Setting 'train.storage-level' must be a Spark storage level such as"
+                    + " MEMORY_ONLY or MEMORY_AND_DISK_SER, got '" + s.string("train.storage-level") + "'");
+        }
+        return name;
     }
 }
