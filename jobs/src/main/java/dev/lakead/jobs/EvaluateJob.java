@@ -14,30 +14,24 @@ import java.util.Map;
         description = {"Evaluate a score table against labels: classification report, confusion matrix, ROC-AUC",
                 "and PR-AUC, printed and written as report.json."})
 final class EvaluateJob extends SparkJob {
+    @SettingKey("evaluate.input-path")
     @Option(names = "--scores", paramLabel = "PATH", description = "Score table directory (evaluate.input-path; default score.output-path).")
     String scores;
+    @SettingKey("evaluate.label-column")
     @Option(names = "--label", paramLabel = "COL", description = "evaluate.label-column")
     String label;
+    @SettingKey("evaluate.labels-path")
     @Option(names = "--labels", paramLabel = "PATH", description = "Parquet table with the labels when the score table has none (evaluate.labels-path).")
     String labels;
+    @SettingKey("evaluate.join-columns")
     @Option(names = "--join", split = ",", paramLabel = "COL", description = "Columns to join the labels on (evaluate.join-columns).")
     String[] join;
+    @SettingKey("evaluate.where")
     @Option(names = "--where", paramLabel = "SQL", description = "Rows of the score table to evaluate (evaluate.where).")
     String where;
+    @SettingKey("evaluate.output-dir")
     @Option(names = "--output", paramLabel = "DIR", description = "Report folder (evaluate.output-dir).")
     String output;
-
-    @Override
-    protected Map<String, String> flagSettings() {
-        Map<String, String> m = new LinkedHashMap<>();
-        putIfSet(m, "evaluate.input-path", scores);
-        putIfSet(m, "evaluate.label-column", label);
-        putIfSet(m, "evaluate.labels-path", labels);
-        putIfSet(m, "evaluate.join-columns", join == null ? null : String.join(",", join));
-        putIfSet(m, "evaluate.where", where);
-        putIfSet(m, "evaluate.output-dir", output);
-        return m;
-    }
 
     @Override
     protected void validate(Settings s) {

@@ -3,6 +3,7 @@ package dev.lakead.jobs;
 import dev.lakead.pipeline.JobContext;
 import dev.lakead.pipeline.PreprocessStep;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
@@ -13,30 +14,17 @@ import java.util.Map;
         description = {"Fit imputation and scaling on a training table and write the prepared training features.",
                 "Feature columns default to every numeric column that is not an id, label or partition column."})
 final class PreprocessJob extends SparkJob {
-    @Option(names = "--input", paramLabel = "PATH", description = "Input table (input.path).")
-    String input;
-    @Option(names = "--format", paramLabel = "parquet|csv", description = "Input format (input.format).")
-    String format;
-    @Option(names = "--where", paramLabel = "SQL", description = "Row filter, e.g. \"dt < '2026-11-08' AND label = 0\" (input.where).")
-    String where;
+    @Mixin
+    InputOptions input;
+    @SettingKey("features.columns")
     @Option(names = "--features", split = ",", paramLabel = "COL", description = "Feature columns in order (features.columns).")
     String[] features;
+    @SettingKey("features.scaler")
     @Option(names = "--scaler", paramLabel = "standard|minmax", description = "features.scaler")
     String scaler;
+    @SettingKey("prepared.path")
     @Option(names = "--output", paramLabel = "PATH", description = "Prepared data directory (prepared.path).")
     String output;
-
-    @Override
-    protected Map<String, String> flagSettings() {
-        Map<String, String> m = new LinkedHashMap<>();
-        putIfSet(m, "input.path", input);
-        putIfSet(m, "input.format", format);
-        putIfSet(m, "input.where", where);
-        putIfSet(m, "features.columns", features == null ? null : String.join(",", features));
-        putIfSet(m, "features.scaler", scaler);
-        putIfSet(m, "prepared.path", output);
-        return m;
-    }
 
     @Override
     protected void validate(dev.lakead.config.Settings s) {

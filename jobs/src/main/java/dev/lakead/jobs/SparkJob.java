@@ -10,6 +10,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.lang.reflect.Field;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -27,9 +29,34 @@ abstract class SparkJob implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    /** The job's own flags as settings (only those the user gave). */
-    protected Map<String, String> flagSettings() {
-        return new LinkedHashMap<>();
+    /** The options marked {@link SettingKey} that the user gave, as settings (this class and its mixins). */
+    Map<String, String> flagSettings() {
+        Map<String, String> m = new LinkedHashMap<>();
+        collectSettings(this, m);
+        return m;
+    }
+
+    private static void collectSettings(Object holder, Map<String, String> into) {
+        for (Class<?> c = holder.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
+            for (Field f : c.getDeclaredFields()) {
+                try {
+                    f.setAccessible(true);
+                    Object value = f.get(holder);
+                    if (f.isAnnotationPresent(SettingKey.class)) {
+                        if (value instanceof Object[] arr) {
+                            value = String.join(",", Arrays.stream(arr).map(String::valueOf).toList());
+                        }
+                        if (value != null) {
+                            into.put(f.getAnnotation(SettingKey.class).value(), String.valueOf(value));
+                        }
+                    } else if (f.isAnnotationPresent(Mixin.class) && value != null && value != holder) {
+                        collectSettings(value, into);
+                    }
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
     }
 
     /** Optional classpath config layered under --config (the demo's settings). */
@@ -81,9 +108,4 @@ abstract class SparkJob implements Callable<Integer> {
         }
     }
 
-    static void putIfSet(Map<String, String> m, String key, Object value) {
-        if (value != null) {
-            m.put(key, String.valueOf(value));
-        }
-    }
 }

@@ -15,27 +15,21 @@ import java.util.Map;
         description = {"Recompute a bundle's threshold from the training scores (computed on the executors)",
                 "with threshold.method (percentile | mean-std) and store it in the bundle."})
 final class ThresholdJob extends SparkJob {
+    @SettingKey("model.path")
     @Option(names = "--model", paramLabel = "PATH", description = "Bundle directory (model.path); default the latest under model.root/model.name.")
     String model;
+    @SettingKey("prepared.path")
     @Option(names = "--prepared", paramLabel = "PATH", description = "prepared.path")
     String prepared;
+    @SettingKey("threshold.method")
     @Option(names = "--method", paramLabel = "percentile|mean-std", description = "threshold.method")
     String method;
+    @SettingKey("threshold.percentile")
     @Option(names = "--percentile", paramLabel = "P", description = "threshold.percentile, e.g. 0.95")
     Double percentile;
+    @SettingKey("threshold.k")
     @Option(names = "--k", paramLabel = "K", description = "threshold.k for mean + k*sigma")
     Double k;
-
-    @Override
-    protected Map<String, String> flagSettings() {
-        Map<String, String> m = new LinkedHashMap<>();
-        putIfSet(m, "model.path", model);
-        putIfSet(m, "prepared.path", prepared);
-        putIfSet(m, "threshold.method", method);
-        putIfSet(m, "threshold.percentile", percentile);
-        putIfSet(m, "threshold.k", k);
-        return m;
-    }
 
     @Override
     protected void validate(Settings s) {

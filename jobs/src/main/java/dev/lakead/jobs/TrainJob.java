@@ -15,27 +15,21 @@ import java.util.Map;
         description = {"Train a model on the prepared features on the Spark executors (DL4J parameter averaging),",
                 "set its threshold from the training scores and write a versioned model bundle."})
 final class TrainJob extends SparkJob {
+    @SettingKey("prepared.path")
     @Option(names = "--prepared", paramLabel = "PATH", description = "Prepared data from the preprocess job (prepared.path).")
     String prepared;
+    @SettingKey("model.root")
     @Option(names = "--model-root", paramLabel = "PATH", description = "Bundle root directory (model.root).")
     String root;
+    @SettingKey("model.name")
     @Option(names = "--model-name", paramLabel = "NAME", description = "model.name")
     String name;
+    @SettingKey("model.version")
     @Option(names = "--model-version", paramLabel = "VERSION", description = "Version to write; default the next vN (model.version).")
     String version;
+    @SettingKey("train.epochs")
     @Option(names = "--epochs", paramLabel = "N", description = "train.epochs")
     Integer epochs;
-
-    @Override
-    protected Map<String, String> flagSettings() {
-        Map<String, String> m = new LinkedHashMap<>();
-        putIfSet(m, "prepared.path", prepared);
-        putIfSet(m, "model.root", root);
-        putIfSet(m, "model.name", name);
-        putIfSet(m, "model.version", version);
-        putIfSet(m, "train.epochs", epochs);
-        return m;
-    }
 
     @Override
     protected void validate(Settings s) {

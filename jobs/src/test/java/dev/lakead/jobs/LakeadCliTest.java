@@ -35,12 +35,15 @@ class LakeadCliTest {
     @Test
     void dryRunValidatesAndPrintsTheEffectiveSettings() {
         CliRun r = CliRun.of("score", "--dry-run", "--input", "/data/readings", "--output", "/data/scores",
+                "--model", "/models/sensors/v7", "--where", "dt = '2026-11-29'",
                 "--set", "score.batch-size=1024", "--set", "score.key-columns=record_id,device_id");
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("valid (dry run)"));
         assertTrue(r.out().contains("\"batch-size\" : 1024") || r.out().contains("\"batch-size\" : \"1024\""),
                 r.out());
         assertTrue(r.out().contains("/data/readings"));
+        assertTrue(r.out().contains("\"path\" : \"/models/sensors/v7\""), r.out());
+        assertTrue(r.out().contains("dt = '2026-11-29'"), r.out());
     }
 
     @Test
