@@ -17,6 +17,16 @@ public interface AnomalyModel {
     /** Scores every row of {@code batch} ([rows, inputSize], float) in one network call. */
     double[] score(INDArray batch);
 
+    /** The latent code of every row ([rows, latentSize]), for models that have one; null otherwise. */
+    default INDArray latent(INDArray batch) {
+        return null;
+    }
+
+    /** Size of {@link #latent}'s rows; 0 when the model has no latent space. */
+    default int latentSize() {
+        return 0;
+    }
+
     /** Serialized form stored in the bundle and broadcast to executors. */
     byte[] toBytes();
 

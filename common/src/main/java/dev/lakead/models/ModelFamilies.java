@@ -12,6 +12,7 @@ public final class ModelFamilies {
 
     static {
         register(new AutoencoderFamily());
+        register(new dev.lakead.models.vae.VaeFamily());
     }
 
     private ModelFamilies() {

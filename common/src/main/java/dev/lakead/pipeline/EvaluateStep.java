@@ -6,6 +6,7 @@ import dev.lakead.LakeadException;
 import dev.lakead.config.Settings;
 import dev.lakead.evaluation.BinaryEvaluator;
 import dev.lakead.evaluation.EvaluationResult;
+import dev.lakead.evaluation.LatentSpacePlot;
 import dev.lakead.io.TableReader;
 import dev.lakead.scoring.BatchScorer;
 import org.apache.spark.sql.Dataset;
@@ -33,6 +34,7 @@ public final class EvaluateStep {
     private static final Logger LOG = LoggerFactory.getLogger(EvaluateStep.class);
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     public static final String REPORT_FILE = "report.json";
+    public static final String LATENT_PNG = "latent_space.png";
 
     private EvaluateStep() {
     }
@@ -53,8 +55,23 @@ public final class EvaluateStep {
         if (!Arrays.asList(scores.columns()).contains(label) && !labelsPath.isBlank()) {
             scores = joinLabels(ctx, scores, labelsPath, label, s.strings("evaluate.join-columns"));
         }
-        EvaluationResult metrics = BinaryEvaluator.evaluate(scores, label, BatchScorer.SCORE, ScoreStep.IS_ANOMALY,
-                s.integer("evaluate.num-bins"));
+        String dir = s.required("evaluate.output-dir");
+        Dataset<Row> labelled = BinaryEvaluator.withBinaryLabel(scores, label).cache();
+        EvaluationResult metrics;
+        String latentPng = null;
+        try {
+            metrics = BinaryEvaluator.evaluateLabelled(labelled, label, BatchScorer.SCORE, ScoreStep.IS_ANOMALY,
+                    s.integer("evaluate.num-bins"));
+            if (LatentSpacePlot.available(labelled)) {
+                latentPng = dir + "/" + LATENT_PNG;
+                int points = LatentSpacePlot.draw(labelled.where(col(BinaryEvaluator.LABEL).isNotNull()),
+                        BinaryEvaluator.LABEL, metrics.rows() - metrics.unlabelledRows(),
+                        s.positiveInt("evaluate.plot-max-points"), s.longValue("model.seed"), ctx.files(), latentPng);
+                LOG.info("Latent space of {} sampled records drawn to {}", points, latentPng);
+            }
+        } finally {
+            labelled.unpersist();
+        }
 
         Row models = scores.agg(collect_set(col(ScoreStep.MODEL_NAME)), collect_set(col(ScoreStep.MODEL_VERSION)),
                 min(col(ScoreStep.THRESHOLD)), max(col(ScoreStep.THRESHOLD))).first();
@@ -67,9 +84,11 @@ public final class EvaluateStep {
         report.put("threshold_min", models.get(2));
         report.put("threshold_max", models.get(3));
         report.putAll(metrics.asMap());
+        if (latentPng != null) {
+            report.put("latent_space_png", latentPng);
+        }
         report.put("created_at", Instant.now().toString());
 
-        String dir = s.required("evaluate.output-dir");
         String reportPath = dir + "/" + REPORT_FILE;
         try {
             ctx.files().writeString(reportPath, JSON.writeValueAsString(report));

@@ -50,8 +50,10 @@ public final class ScoreStep {
         List<String> partitions = s.strings("score.partition-columns");
         List<String> pass = passColumns(input.rows(), s.strings("score.key-columns"), partitions);
 
+        BatchScorer.LatentExport latent = BatchScorer.LatentExport.parse(
+                s.choice("score.latent-export", "none", "columns", "vector"));
         Dataset<Row> scored = BatchScorer.scoreRaw(input.rows(), pass, bundle.pipeline(), bundle.model(),
-                s.positiveInt("score.batch-size"));
+                s.positiveInt("score.batch-size"), latent);
         Dataset<Row> table = withDecision(scored, bundle, Timestamp.from(Instant.now()), pass, partitions);
 
         String out = s.required("score.output-path");
@@ -96,6 +98,11 @@ public final class ScoreStep {
         cols.add(lit(bundle.name()).as(MODEL_NAME));
         cols.add(lit(bundle.version()).as(MODEL_VERSION));
         cols.add(lit(scoredAt).as(SCORED_AT));
+        for (String c : scored.columns()) {
+            if (c.startsWith(BatchScorer.LATENT) && !pass.contains(c)) {
+                cols.add(col(c));
+            }
+        }
         for (String p : partitions) {
             cols.add(col(p));
         }

@@ -14,6 +14,9 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vectors;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
@@ -31,6 +34,25 @@ import static dev.lakead.io.ColumnRef.col;
  */
 public final class BatchScorer {
     public static final String SCORE = "anomaly_score";
+    public static final String LATENT = "latent";
+
+    /** Whether and how to add the model's latent code (e.g. the VAE's μ) to the output. */
+    public enum LatentExport {
+        /** no latent columns */
+        NONE,
+        /** latent_0, latent_1, ... as double columns */
+        COLUMNS,
+        /** one Spark ML vector column named latent */
+        VECTOR;
+
+        public static LatentExport parse(String s) {
+            return valueOf(s.trim().toUpperCase());
+        }
+
+        public static String columnName(int i) {
+            return LATENT + "_" + i;
+        }
+    }
 
     private BatchScorer() {
     }
@@ -38,23 +60,35 @@ public final class BatchScorer {
     /** Scores raw input rows: the bundle's imputation and scaling are applied inside the batch loop. */
     public static Dataset<Row> scoreRaw(Dataset<Row> input, List<String> passColumns, FeaturePipeline pipeline,
                                         AnomalyModel model, int batchSize) {
+        return scoreRaw(input, passColumns, pipeline, model, batchSize, LatentExport.NONE);
+    }
+
+    /** As {@link #scoreRaw(Dataset, List, FeaturePipeline, AnomalyModel, int)}, adding the latent code. */
+    public static Dataset<Row> scoreRaw(Dataset<Row> input, List<String> passColumns, FeaturePipeline pipeline,
+                                        AnomalyModel model, int batchSize, LatentExport latent) {
         FeatureSelection.requireNumeric(input.schema(), pipeline.columns(), "the model's feature columns");
         List<Column> features = new ArrayList<>();
         for (String c : pipeline.columns()) {
             features.add(col(c).cast(DataTypes.DoubleType));
         }
-        return score(input, passColumns, features, FeatureReader.rawColumns(pipeline.plan()), model, batchSize);
+        return score(input, passColumns, features, FeatureReader.rawColumns(pipeline.plan()), model, batchSize,
+                latent);
     }
 
     /** Scores rows that already carry the scaled vector column {@link FeaturePipeline#FEATURES}. */
     public static Dataset<Row> scoreVectors(Dataset<Row> featured, List<String> passColumns, AnomalyModel model,
                                             int batchSize) {
         return score(featured, passColumns, List.of(col(FeaturePipeline.FEATURES)),
-                FeatureReader.vectorColumn(model.inputSize()), model, batchSize);
+                FeatureReader.vectorColumn(model.inputSize()), model, batchSize, LatentExport.NONE);
     }
 
     private static Dataset<Row> score(Dataset<Row> input, List<String> passColumns, List<Column> featureColumns,
-                                      FeatureReader reader, AnomalyModel model, int batchSize) {
+                                      FeatureReader reader, AnomalyModel model, int batchSize,
+                                      LatentExport latent) {
+        if (latent != LatentExport.NONE && model.latentSize() == 0) {
+            throw new dev.lakead.LakeadException("Setting 'score.latent-export' is " + latent.name().toLowerCase()
+                    + " but a " + model.type() + " model has no latent space");
+        }
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(input.sparkSession().sparkContext());
         Broadcast<ModelPayload> payload = sc.broadcast(ModelPayload.of(model));
         int width = model.inputSize();
@@ -67,12 +101,19 @@ public final class BatchScorer {
         }
         selected.addAll(featureColumns);
         outFields.add(DataTypes.createStructField(SCORE, DataTypes.DoubleType, false));
+        if (latent == LatentExport.COLUMNS) {
+            for (int i = 0; i < model.latentSize(); i++) {
+                outFields.add(DataTypes.createStructField(LatentExport.columnName(i), DataTypes.DoubleType, false));
+            }
+        } else if (latent == LatentExport.VECTOR) {
+            outFields.add(DataTypes.createStructField(LATENT, SQLDataTypes.VectorType(), false));
+        }
         StructType outSchema = DataTypes.createStructType(outFields);
         int passCount = passColumns.size();
 
         return input.select(selected.toArray(new Column[0])).mapPartitions(
                 (MapPartitionsFunction<Row, Row>) rows -> new ScoredIterator(rows,
-                        ExecutorModels.taskCopy(payload.value()), reader, batchSize, width, passCount),
+                        ExecutorModels.taskCopy(payload.value()), reader, batchSize, width, passCount, latent),
                 Encoders.row(outSchema));
     }
 
@@ -86,10 +127,12 @@ public final class BatchScorer {
         private final int passCount;
         private final float[] buffer;
         private final Row[] rows;
+        private final LatentExport latent;
         private Iterator<Row> ready = Collections.emptyIterator();
 
         ScoredIterator(Iterator<Row> input, AnomalyModel model, FeatureReader reader, int batchSize, int width,
-                       int passCount) {
+                       int passCount, LatentExport latent) {
+            this.latent = latent;
             this.input = input;
             this.model = model;
             this.reader = reader;
@@ -124,14 +167,24 @@ public final class BatchScorer {
                 rows[n++] = r;
             }
             float[] data = n == batchSize ? buffer : java.util.Arrays.copyOf(buffer, n * width);
-            double[] scores = model.score(Nd4j.create(data, new long[]{n, width}, 'c'));
+            INDArray batch = Nd4j.create(data, new long[]{n, width}, 'c');
+            double[] scores = model.score(batch);
+            double[][] codes = latent == LatentExport.NONE ? null : model.latent(batch).toDoubleMatrix();
+            int extra = codes == null ? 0 : latent == LatentExport.COLUMNS ? codes[0].length : 1;
             List<Row> out = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                Object[] values = new Object[passCount + 1];
+                Object[] values = new Object[passCount + 1 + extra];
                 for (int j = 0; j < passCount; j++) {
                     values[j] = rows[i].get(j);
                 }
                 values[passCount] = scores[i];
+                if (latent == LatentExport.COLUMNS) {
+                    for (int j = 0; j < extra; j++) {
+                        values[passCount + 1 + j] = codes[i][j];
+                    }
+                } else if (latent == LatentExport.VECTOR) {
+                    values[passCount + 1] = Vectors.dense(codes[i]);
+                }
                 out.add(RowFactory.create(values));
                 rows[i] = null;
             }

@@ -8,21 +8,28 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 
-/** Turns a column of Spark ML vectors into DL4J mini-batches, partition by partition (nothing goes to the driver). */
+/** Turns a column of Spark ML vectors into mini-batches, partition by partition (nothing goes to the driver). */
 public final class DataSetRdds {
     private DataSetRdds() {
     }
 
-    /** Mini-batches of {@code batchSize} rows whose labels are the features themselves (autoencoders). */
-    public static JavaRDD<DataSet> autoencoderBatches(Dataset<Row> rows, String vectorColumn, int batchSize) {
+    /** Blocks of up to {@code batchSize} rows. */
+    public static JavaRDD<MiniBatch> miniBatches(Dataset<Row> rows, String vectorColumn, int batchSize) {
         return rows.select(vectorColumn).javaRDD().mapPartitions(it -> new BatchIterator(it, batchSize));
     }
 
-    /** Packs up to {@code n} vectors (the first column of each row) into one float matrix. */
+    /** DL4J mini-batches whose labels are the features themselves (autoencoders). */
+    public static JavaRDD<DataSet> autoencoderBatches(Dataset<Row> rows, String vectorColumn, int batchSize) {
+        return miniBatches(rows, vectorColumn, batchSize).map(b -> {
+            INDArray x = b.toArray();
+            return new DataSet(x, x.dup());
+        });
+    }
+
+    /** Packs vectors into one float matrix. */
     public static INDArray toMatrix(List<Vector> vectors, int width) {
         float[] data = new float[vectors.size() * width];
         int k = 0;
@@ -34,7 +41,7 @@ public final class DataSetRdds {
         return Nd4j.create(data, new long[]{vectors.size(), width}, 'c');
     }
 
-    private static final class BatchIterator implements Iterator<DataSet> {
+    private static final class BatchIterator implements Iterator<MiniBatch> {
         private final Iterator<Row> rows;
         private final int batchSize;
 
@@ -49,13 +56,23 @@ public final class DataSetRdds {
         }
 
         @Override
-        public DataSet next() {
-            List<Vector> batch = new ArrayList<>(batchSize);
-            while (rows.hasNext() && batch.size() < batchSize) {
-                batch.add(rows.next().getAs(0));
+        public MiniBatch next() {
+            Vector first = rows.next().getAs(0);
+            int width = first.size();
+            float[] data = new float[batchSize * width];
+            int n = 0;
+            Vector v = first;
+            while (true) {
+                for (int j = 0; j < width; j++) {
+                    data[n * width + j] = (float) v.apply(j);
+                }
+                n++;
+                if (n == batchSize || !rows.hasNext()) {
+                    break;
+                }
+                v = rows.next().getAs(0);
             }
-            INDArray x = toMatrix(batch, batch.get(0).size());
-            return new DataSet(x, x.dup());
+            return new MiniBatch(n == batchSize ? data : java.util.Arrays.copyOf(data, n * width), n, width);
         }
     }
 }

@@ -33,14 +33,9 @@ public final class SparkNetworkTrainer {
     /** Autoencoder training: the target of each row is the row itself. */
     public static Result fitAutoencoder(MultiLayerNetwork network, Dataset<Row> features, TrainingOptions opt) {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(features.sparkSession().sparkContext());
-        Dataset<Row> trainRows = features;
-        Dataset<Row> holdoutRows = null;
-        if (opt.holdoutFraction() > 0) {
-            Dataset<Row>[] split = features.randomSplit(
-                    new double[]{1 - opt.holdoutFraction(), opt.holdoutFraction()}, opt.seed());
-            trainRows = split[0];
-            holdoutRows = split[1];
-        }
+        HoldoutSplit split = HoldoutSplit.of(features, opt);
+        Dataset<Row> trainRows = split.train();
+        Dataset<Row> holdoutRows = split.holdout();
         String col = FeaturePipeline.FEATURES;
         int workers = workers(sc, opt);
         // One shuffle up front into one balanced partition per worker; DL4J's default would shuffle the
@@ -97,10 +92,7 @@ public final class SparkNetworkTrainer {
                         + " {} epochs, {} approach", trainCount, holdoutCount, workers, opt.batchSizePerWorker(),
                 opt.averagingFrequency(), opt.epochs(), opt.rddTrainingApproach());
 
-        double best = Double.POSITIVE_INFINITY;
-        INDArray bestParams = null;
-        int bestEpoch = 0;
-        int sinceBest = 0;
+        EarlyStopping<INDArray> stopper = new EarlyStopping<>(opt.earlyStoppingPatience());
         for (int epoch = 1; epoch <= opt.epochs(); epoch++) {
             long t0 = System.nanoTime();
             sparkNet.fit(train);
@@ -109,28 +101,20 @@ public final class SparkNetworkTrainer {
             double valLoss = holdout == null ? Double.NaN
                     : sparkNet.calculateScore(holdout, true, opt.batchSizePerWorker());
             history.add(new TrainingHistory.Epoch(epoch, trainLoss, valLoss, seconds, trainCount));
-            LOG.info("epoch {}/{} train_loss={} validation_loss={} ({} samples/s)", epoch, opt.epochs(),
-                    String.format("%.6f", trainLoss), Double.isNaN(valLoss) ? "-" : String.format("%.6f", valLoss),
-                    Math.round(trainCount / seconds));
-            double monitored = Double.isNaN(valLoss) ? trainLoss : valLoss;
-            if (monitored < best) {
-                best = monitored;
-                bestEpoch = epoch;
-                sinceBest = 0;
-                bestParams = holdout == null ? null : sparkNet.getNetwork().params().dup();
-            } else if (++sinceBest >= opt.earlyStoppingPatience() && opt.earlyStoppingPatience() > 0
-                    && holdout != null) {
-                LOG.info("Early stopping: validation loss has not improved for {} epochs (best {} at epoch {})",
-                        sinceBest, String.format("%.6f", best), bestEpoch);
+            TrainingHistory.logEpoch(LOG, history, opt.epochs());
+            boolean stop = stopper.shouldStop(epoch, holdout == null ? trainLoss : valLoss,
+                    () -> holdout == null ? null : sparkNet.getNetwork().params().dup());
+            if (stop && holdout != null) {
+                TrainingHistory.logEarlyStop(LOG, stopper.sinceBest(), stopper.best(), stopper.bestEpoch());
                 history.stoppedEarly(true);
                 break;
             }
         }
         MultiLayerNetwork trained = sparkNet.getNetwork();
-        if (bestParams != null) {
-            trained.setParams(bestParams);
+        if (stopper.bestState() != null) {
+            trained.setParams(stopper.bestState());
         }
-        history.bestEpoch(bestEpoch);
+        history.bestEpoch(stopper.bestEpoch());
         return new Result(trained, history);
     }
 }

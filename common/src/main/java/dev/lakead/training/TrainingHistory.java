@@ -72,6 +72,20 @@ public final class TrainingHistory {
         return epochs.isEmpty() ? Double.NaN : epochs.get(epochs.size() - 1).trainLoss();
     }
 
+    /** The per-epoch progress line every trainer logs. */
+    static void logEpoch(org.slf4j.Logger log, TrainingHistory h, int epochs) {
+        Epoch e = h.epochs.get(h.epochs.size() - 1);
+        log.info("epoch {}/{} train_loss={} validation_loss={} ({} samples/s)", e.epoch(), epochs,
+                String.format("%.6f", e.trainLoss()),
+                Double.isNaN(e.validationLoss()) ? "-" : String.format("%.6f", e.validationLoss()),
+                Math.round(e.samplesPerSecond()));
+    }
+
+    static void logEarlyStop(org.slf4j.Logger log, int epochsWithoutImprovement, double best, int bestEpoch) {
+        log.info("Early stopping: validation loss has not improved for {} epochs (best {} at epoch {})",
+                epochsWithoutImprovement, String.format("%.6f", best), bestEpoch);
+    }
+
     public Map<String, Object> asMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("training_rows", trainingRows);

@@ -1,0 +1,57 @@
+package dev.lakead.models.vae;
+
+import dev.lakead.config.Settings;
+import dev.lakead.features.FeaturePipeline;
+import dev.lakead.models.AnomalyModel;
+import dev.lakead.models.ModelFamily;
+import dev.lakead.training.AveragingTrainer;
+import dev.lakead.training.DataSetRdds;
+import dev.lakead.training.HoldoutSplit;
+import dev.lakead.training.MiniBatch;
+import dev.lakead.training.TrainingOptions;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Variational Autoencoder trained with our own parameter-averaging rounds ({@link AveragingTrainer}). Why not
+ * DL4J's training master: its VariationalAutoencoder layer only trains by layer-wise pretraining, which the
+ * master does not drive (a network ending in it fails with "final layer is not an IOutputLayer"), and the
+ * reparameterisation noise must be seeded for reproducible runs. A SameDiff graph fed with ε from a seeded
+ * generator, fitted per partition and averaged each round, makes it an ordinary distributed fit.
+ */
+public final class VaeFamily implements ModelFamily {
+    private static final Logger LOG = LoggerFactory.getLogger(VaeFamily.class);
+
+    @Override
+    public String type() {
+        return VaeModel.TYPE;
+    }
+
+    @Override
+    public Trained train(Dataset<Row> features, int inputSize, String scaler, Settings settings) {
+        VaeSpec spec = VaeSpec.from(settings, inputSize, scaler);
+        LOG.info("VAE {} -> {} -> latent {} (beta {}, {} reconstruction, score {}, lr {})", inputSize,
+                spec.hiddenSizes(), spec.latentSize(), spec.beta(), spec.reconstruction(), spec.scoreMode(),
+                spec.learningRate());
+        TrainingOptions opt = TrainingOptions.from(settings);
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(features.sparkSession().sparkContext());
+        HoldoutSplit split = HoldoutSplit.of(features, opt);
+        JavaRDD<MiniBatch> train = DataSetRdds.miniBatches(split.train(), FeaturePipeline.FEATURES,
+                opt.batchSizePerWorker());
+        JavaRDD<MiniBatch> holdout = split.holdout() == null ? null
+                : DataSetRdds.miniBatches(split.holdout(), FeaturePipeline.FEATURES, opt.batchSizePerWorker());
+        float[] initial = new VaeGraph(spec, null).params();
+        AveragingTrainer.Result result = AveragingTrainer.train(sc, train, holdout, () -> new VaeLocalTrainer(spec),
+                initial, opt);
+        return new Trained(new VaeModel(spec, result.params()), result.history());
+    }
+
+    @Override
+    public AnomalyModel decode(byte[] bytes) {
+        return VaeModel.fromBytes(bytes);
+    }
+}

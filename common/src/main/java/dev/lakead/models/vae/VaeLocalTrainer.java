@@ -1,0 +1,50 @@
+package dev.lakead.models.vae;
+
+import dev.lakead.training.LocalTrainer;
+import dev.lakead.training.MiniBatch;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.MultiDataSet;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/** Fits the VAE graph on one worker's mini-batches with SameDiff's Adam, feeding seeded noise. */
+final class VaeLocalTrainer implements LocalTrainer {
+    private final VaeGraph graph;
+    VaeLocalTrainer(VaeSpec spec) {
+        this.graph = new VaeGraph(spec, null);
+        graph.enableTraining();
+    }
+
+    @Override
+    public float[] params() {
+        return graph.params();
+    }
+
+    @Override
+    public void setParams(float[] flat) {
+        graph.setParams(flat);
+    }
+
+    @Override
+    public double fit(List<MiniBatch> batches, long seed) {
+        Random rng = new Random(seed);
+        for (MiniBatch b : batches) {
+            graph.sd.fit(new MultiDataSet(new INDArray[]{b.toArray(), graph.noise(b.rows(), rng)}, new INDArray[0]));
+        }
+        // SameDiff reports no per-iteration loss without extra listeners: measure the round's batches after it
+        double sum = 0;
+        for (MiniBatch b : batches) {
+            sum += loss(b, seed) * b.rows();
+        }
+        return sum;
+    }
+
+    @Override
+    public double loss(MiniBatch batch, long seed) {
+        Map<String, INDArray> out = graph.sd.output(Map.of(VaeGraph.X, batch.toArray(),
+                VaeGraph.EPS, graph.noise(batch.rows(), new Random(seed))), VaeGraph.LOSS);
+        return out.get(VaeGraph.LOSS).getDouble(0);
+    }
+}

@@ -1,0 +1,98 @@
+package dev.lakead.models.vae;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lakead.LakeadException;
+import dev.lakead.config.Settings;
+import dev.lakead.features.FeaturePreprocessor;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The chapter's VAE (4.2.4): ReLU encoder → μ and log σ² → z = μ + ε·σ → mirrored ReLU decoder; loss per record =
+ * reconstruction + β·KL (4.2.2). Reconstruction matches the scaling: Bernoulli (BCE on logits) for [0,1] data,
+ * Gaussian (½·squared error, unit variance) for standardised data.
+ *
+ * @param scoreMode  chapter: reconstruction + β·KL at z = μ (deterministic);
+ *                   mc-logprob: −(1/n)·Σ log p(x | z_i) over n sampled z_i (reconstruction probability)
+ */
+public record VaeSpec(int inputSize, List<Integer> hiddenSizes, int latentSize, double beta, String reconstruction,
+                      boolean learnVariance, double learningRate, long seed, String scoreMode, int mcSamples,
+                      long mcSeed) implements Serializable {
+    public static final String BERNOULLI = "bernoulli";
+    public static final String GAUSSIAN = "gaussian";
+    public static final String SCORE_CHAPTER = "chapter";
+    public static final String SCORE_MC = "mc-logprob";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public static VaeSpec from(Settings s, int inputSize, String scaler) {
+        List<Integer> hidden = s.integers("model.hidden-sizes");
+        if (hidden.isEmpty()) {
+            int first = Math.max(16, Math.min(256, Integer.highestOneBit(Math.max(1, inputSize - 1)) << 1));
+            hidden = List.of(first, Math.max(8, first / 2));
+        }
+        int latent = s.integer("model.vae.latent-size");
+        if (latent <= 0) {
+            latent = Math.max(2, Math.min(32, (int) Math.ceil(inputSize / 4.0)));
+        }
+        String recon = s.choice("model.vae.reconstruction", "auto", BERNOULLI, GAUSSIAN);
+        if ("auto".equals(recon)) {
+            recon = FeaturePreprocessor.MINMAX.equals(scaler) ? BERNOULLI : GAUSSIAN;
+        }
+        double beta = s.number("model.vae.beta");
+        if (beta < 0) {
+            throw new LakeadException("Setting 'model.vae.beta' must be >= 0, got " + beta);
+        }
+        return new VaeSpec(inputSize, List.copyOf(hidden), latent, beta, recon,
+                s.bool("model.vae.learn-variance"), s.number("model.learning-rate"),
+                s.longValue("model.seed"), s.choice("model.vae.score", SCORE_CHAPTER, SCORE_MC),
+                s.positiveInt("model.vae.mc-samples"), s.longValue("model.vae.mc-seed"));
+    }
+
+    public VaeSpec withScoreMode(String mode, int samples, long seed) {
+        return new VaeSpec(inputSize, hiddenSizes, latentSize, beta, reconstruction, learnVariance, learningRate,
+                this.seed, mode, samples, seed);
+    }
+
+    public Map<String, Object> asMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("input_size", inputSize);
+        m.put("hidden_sizes", hiddenSizes);
+        m.put("latent_size", latentSize);
+        m.put("beta", beta);
+        m.put("reconstruction", reconstruction);
+        m.put("learn_variance", learnVariance);
+        m.put("learning_rate", learningRate);
+        m.put("seed", seed);
+        m.put("score_mode", scoreMode);
+        m.put("mc_samples", mcSamples);
+        m.put("mc_seed", mcSeed);
+        return m;
+    }
+
+    String toJson() {
+        try {
+            return JSON.writeValueAsString(asMap());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    static VaeSpec fromJson(String json) {
+        try {
+            Map<String, Object> m = JSON.readValue(json, Map.class);
+            return new VaeSpec(((Number) m.get("input_size")).intValue(), (List<Integer>) m.get("hidden_sizes"),
+                    ((Number) m.get("latent_size")).intValue(), ((Number) m.get("beta")).doubleValue(),
+                    (String) m.get("reconstruction"), Boolean.TRUE.equals(m.get("learn_variance")),
+                    ((Number) m.get("learning_rate")).doubleValue(),
+                    ((Number) m.get("seed")).longValue(), (String) m.get("score_mode"),
+                    ((Number) m.get("mc_samples")).intValue(), ((Number) m.get("mc_seed")).longValue());
+        } catch (IOException | RuntimeException e) {
+            throw new LakeadException("VAE specification is corrupt: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,182 @@
+package dev.lakead.training;
+
+import dev.lakead.LakeadException;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+
+/**
+ * Our own parameter-averaging rounds on Spark, for models DL4J's training master cannot drive: the driver
+ * broadcasts the flat parameter vector, every partition (one per worker) fits {@code averagingFrequency} of its
+ * mini-batches with its {@link LocalTrainer}, and the parameters are averaged with a tree reduce. An epoch is as
+ * many rounds as it takes every worker to see each of its batches once (in a fresh order per epoch).
+ */
+public final class AveragingTrainer {
+    private static final Logger LOG = LoggerFactory.getLogger(AveragingTrainer.class);
+
+    private AveragingTrainer() {
+    }
+
+    public record Result(float[] params, TrainingHistory history) {
+    }
+
+    /** What one partition returns from a round: its parameters (to be averaged), rows seen and summed loss. */
+    record RoundResult(double[] params, int workers, long rows, double lossSum) implements Serializable {
+        RoundResult plus(RoundResult o) {
+            if (params == null) {
+                return o;
+            }
+            if (o.params == null) {
+                return this;
+            }
+            double[] sum = params.clone();
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] += o.params[i];
+            }
+            return new RoundResult(sum, workers + o.workers, rows + o.rows, lossSum + o.lossSum);
+        }
+    }
+
+    public static Result train(JavaSparkContext sc, JavaRDD<MiniBatch> batches, JavaRDD<MiniBatch> holdoutBatches,
+                               LocalTrainer.Factory factory, float[] initial, TrainingOptions opt) {
+        int workers = SparkNetworkTrainer.workers(sc, opt);
+        // One partition per worker, cached deserialized: each round picks a few batches by position.
+        JavaRDD<MiniBatch> train = batches.repartition(workers).persist(StorageLevel.MEMORY_AND_DISK());
+        JavaRDD<MiniBatch> holdout = holdoutBatches == null ? null
+                : holdoutBatches.persist(StorageLevel.MEMORY_AND_DISK());
+        String runId = UUID.randomUUID().toString();
+        try {
+            List<Integer> perPartition = train.mapPartitions(it -> {
+                int n = 0;
+                for (; it.hasNext(); it.next()) {
+                    n++;
+                }
+                return List.of(n).iterator();
+            }).collect();
+            long rows = train.map(MiniBatch::rows).fold(0, Integer::sum);
+            long holdoutRows = holdout == null ? 0 : holdout.map(MiniBatch::rows).fold(0, Integer::sum);
+            if (rows == 0) {
+                throw new LakeadException("No training rows: the prepared training data is empty");
+            }
+            int maxBatches = Collections.max(perPartition);
+            int rounds = (maxBatches + opt.averagingFrequency() - 1) / opt.averagingFrequency();
+            LOG.info("Training on {} rows ({} held out) with {} workers, batch {} per worker, averaging every {} batches"
+                            + " ({} rounds per epoch), {} epochs", rows, holdoutRows, workers, opt.batchSizePerWorker(),
+                    opt.averagingFrequency(), rounds, opt.epochs());
+
+            TrainingHistory history = new TrainingHistory();
+            history.trainingRows(rows);
+            history.holdoutRows(holdoutRows);
+            history.workers(workers);
+            EarlyStopping<float[]> stopper = new EarlyStopping<>(opt.earlyStoppingPatience());
+            float[] params = initial.clone();
+            for (int epoch = 1; epoch <= opt.epochs(); epoch++) {
+                long t0 = System.nanoTime();
+                double lossSum = 0;
+                long seen = 0;
+                for (int round = 0; round < rounds; round++) {
+                    RoundResult r = round(sc, train, factory, params, runId, epoch, round, opt);
+                    if (r.workers() == 0) {
+                        continue;
+                    }
+                    for (int i = 0; i < params.length; i++) {
+                        params[i] = (float) (r.params()[i] / r.workers());
+                    }
+                    lossSum += r.lossSum();
+                    seen += r.rows();
+                }
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                double trainLoss = lossSum / Math.max(1, seen);
+                double valLoss = holdout == null ? Double.NaN : holdoutLoss(sc, holdout, factory, params, opt.seed());
+                history.add(new TrainingHistory.Epoch(epoch, trainLoss, valLoss, seconds, seen));
+                TrainingHistory.logEpoch(LOG, history, opt.epochs());
+                float[] snapshot = params;
+                if (!Double.isFinite(trainLoss)) {
+                    throw new LakeadException("Training diverged at epoch " + epoch + " (loss " + trainLoss
+                            + "); lower model.learning-rate");
+                }
+                boolean stop = stopper.shouldStop(epoch, holdout == null ? trainLoss : valLoss,
+                        () -> holdout == null ? null : snapshot.clone());
+                if (stop && holdout != null) {
+                    TrainingHistory.logEarlyStop(LOG, stopper.sinceBest(), stopper.best(), stopper.bestEpoch());
+                    history.stoppedEarly(true);
+                    break;
+                }
+            }
+            history.bestEpoch(stopper.bestEpoch());
+            return new Result(stopper.bestState() != null ? stopper.bestState() : params, history);
+        } finally {
+            train.unpersist(false);
+            if (holdout != null) {
+                holdout.unpersist(false);
+            }
+            WorkerTrainers.release(runId);
+        }
+    }
+
+    private static RoundResult round(JavaSparkContext sc, JavaRDD<MiniBatch> train, LocalTrainer.Factory factory,
+                                     float[] params, String runId, int epoch, int round, TrainingOptions opt) {
+        Broadcast<float[]> current = sc.broadcast(params);
+        int k = opt.averagingFrequency();
+        long seed = opt.seed();
+        try {
+            return train.mapPartitionsWithIndex((partition, it) -> {
+                List<MiniBatch> all = new ArrayList<>();
+                it.forEachRemaining(all::add);
+                // the same shuffled order for every round of this epoch on this partition
+                Collections.shuffle(all, new Random(seed * 31 + epoch * 1_000_003L + partition));
+                int from = round * k;
+                if (from >= all.size()) {
+                    return Collections.emptyIterator();
+                }
+                List<MiniBatch> mine = all.subList(from, Math.min(all.size(), from + k));
+                LocalTrainer trainer = WorkerTrainers.get(runId, partition, factory);
+                trainer.setParams(current.value());
+                double loss = trainer.fit(mine, seed ^ (epoch * 7_919L + round * 104_729L + partition));
+                long rows = mine.stream().mapToLong(MiniBatch::rows).sum();
+                float[] p = trainer.params();
+                double[] d = new double[p.length];
+                for (int i = 0; i < p.length; i++) {
+                    d[i] = p[i];
+                }
+                Iterator<RoundResult> one = List.of(new RoundResult(d, 1, rows, loss)).iterator();
+                return one;
+            }, false).treeAggregate(new RoundResult(null, 0, 0, 0), RoundResult::plus, RoundResult::plus, 2);
+        } finally {
+            current.destroy();
+        }
+    }
+
+    private static double holdoutLoss(JavaSparkContext sc, JavaRDD<MiniBatch> holdout, LocalTrainer.Factory factory,
+                                      float[] params, long seed) {
+        Broadcast<float[]> current = sc.broadcast(params);
+        try {
+            double[] sums = holdout.mapPartitions(it -> {
+                LocalTrainer t = factory.create();
+                t.setParams(current.value());
+                double loss = 0;
+                long rows = 0;
+                while (it.hasNext()) {
+                    MiniBatch b = it.next();
+                    loss += t.loss(b, seed) * b.rows();
+                    rows += b.rows();
+                }
+                return List.of(new double[]{loss, rows}).iterator();
+            }).fold(new double[]{0, 0}, (a, b) -> new double[]{a[0] + b[0], a[1] + b[1]});
+            return sums[0] / Math.max(1, sums[1]);
+        } finally {
+            current.destroy();
+        }
+    }
+}

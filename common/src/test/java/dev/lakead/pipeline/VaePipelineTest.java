@@ -1,0 +1,100 @@
+package dev.lakead.pipeline;
+
+import dev.lakead.SparkTestSupport;
+import dev.lakead.config.Settings;
+import dev.lakead.data.SyntheticSensorLake;
+import dev.lakead.models.vae.VaeModel;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.io.File;
+import java.time.LocalDate;
+import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The VAE through the same pipeline: distributed training, deterministic scores, latent export and plot. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class VaePipelineTest extends SparkTestSupport {
+    private static final SyntheticSensorLake.Spec SPEC =
+            new SyntheticSensorLake.Spec(2_000, 4, 8, 0.03, 0.002, 13, LocalDate.of(2026, 11, 1), 4);
+    private static Settings settings;
+    private static long lakeRows;
+    private static double auc;
+
+    @BeforeAll
+    static void lake() {
+        SyntheticSensorLake.write(SyntheticSensorLake.generate(spark, SPEC), path("lake"));
+        lakeRows = spark.read().parquet(path("lake")).count();
+        settings = fastSettings().with(
+                "input.path", path("lake"),
+                "features.scaler", "standard",
+                "model.type", "vae",
+                "model.name", "sensors-vae",
+                "model.hidden-sizes", "32,16",
+                "model.vae.latent-size", "4",
+                "model.learning-rate", "0.005",
+                "train.epochs", "40",
+                "train.batch-size-per-worker", "64",
+                "train.averaging-frequency", "4",
+                "score.output-path", path("scores"),
+                "score.table-name", "",
+                "score.key-columns", "record_id,label",
+                "score.latent-export", "columns",
+                "evaluate.where", "dt >= '2026-11-03'");
+        PreprocessStep.run(JobContext.of(spark, settings.with("input.where", "dt < '2026-11-03' AND label = 0")));
+    }
+
+    @Test
+    @Order(1)
+    void trainsThroughSparkScoresAndPlotsTheLatentSpace() {
+        TrainStep.Result trained = TrainStep.run(JobContext.of(spark, settings));
+        var h = trained.trained().history();
+        assertEquals(2, h.workers());
+        assertTrue(h.epochs().get(h.epochs().size() - 1).validationLoss() < h.epochs().get(0).validationLoss(),
+                "validation loss falls");
+        assertEquals("vae", trained.bundle().metadata().get("model_type"));
+        assertTrue(trained.bundle().model() instanceof VaeModel);
+
+        ScoreStep.run(JobContext.of(spark, settings));
+        Dataset<Row> table = spark.read().parquet(path("scores"));
+        assertEquals(lakeRows, table.count());
+        assertTrue(Arrays.asList(table.columns()).containsAll(java.util.List.of("latent_0", "latent_3")));
+
+        EvaluateStep.Result eval = EvaluateStep.run(JobContext.of(spark, settings));
+        auc = eval.metrics().rocAuc();
+        assertTrue(auc >= 0.95, "ROC-AUC " + auc);
+        File png = new File(path("reports"), EvaluateStep.LATENT_PNG);
+        assertTrue(png.isFile() && png.length() > 10_000, "latent space figure written");
+        assertEquals(png.getPath(), eval.report().get("latent_space_png"));
+    }
+
+    @Test
+    @Order(2)
+    void theDeterministicScoreIsIdenticalAcrossRuns() {
+        Dataset<Row> first = spark.read().parquet(path("scores")).select("record_id", "anomaly_score").cache();
+        first.count();
+        ScoreStep.run(JobContext.of(spark, settings.with("score.output-path", path("scores-again"))));
+        Dataset<Row> second = spark.read().parquet(path("scores-again")).select("record_id", "anomaly_score");
+        assertEquals(lakeRows, first.join(second, first.col("record_id").equalTo(second.col("record_id"))
+                .and(first.col("anomaly_score").equalTo(second.col("anomaly_score")))).count());
+    }
+
+    @Test
+    @Order(3)
+    void averagingOverPartitionsMatchesASinglePartitionRun() {
+        Settings single = settings.with("train.workers", "1", "model.name", "sensors-vae-1worker",
+                "score.output-path", path("scores-1worker"), "evaluate.output-dir", path("reports-1worker"));
+        TrainStep.Result trained = TrainStep.run(JobContext.of(spark, single));
+        assertEquals(1, trained.trained().history().workers());
+        ScoreStep.run(JobContext.of(spark, single));
+        double singleAuc = EvaluateStep.run(JobContext.of(spark, single)).metrics().rocAuc();
+        assertTrue(Math.abs(singleAuc - auc) <= 0.02, "2 workers " + auc + " vs 1 worker " + singleAuc);
+    }
+}
