@@ -42,17 +42,17 @@ public final class Settings implements Serializable {
      * @param overrides  key=value pairs; a value for a list setting may be comma separated
      */
     public static Settings load(File configFile, Map<String, String> overrides) {
-        return load(null, configFile, overrides);
+        return load(List.of(), configFile, overrides);
     }
 
     /**
-     * @param presetResource optional classpath HOCON layered between the defaults and the config file (e.g. the
-     *                       demo's settings), null for none
+     * @param presetResources classpath HOCON files layered between the defaults and the config file (e.g. the
+     *                        demo's settings), later ones winning
      */
-    public static Settings load(String presetResource, File configFile, Map<String, String> overrides) {
+    public static Settings load(List<String> presetResources, File configFile, Map<String, String> overrides) {
         Config defaults = loadDefaults();
         Config merged = defaults;
-        if (presetResource != null) {
+        for (String presetResource : presetResources) {
             Config preset = ConfigFactory.parseResources(Settings.class.getClassLoader(), presetResource,
                     ConfigParseOptions.defaults().setAllowMissing(false));
             checkKnownKeys(preset, defaults, "resource " + presetResource);

@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
 import java.io.File;
 import java.io.PrintWriter;
 import java.time.LocalDate;
+import java.util.List;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.countDistinct;
@@ -36,13 +37,20 @@ final class DemoJob extends SparkJob {
 
     static final LocalDate START = LocalDate.of(2026, 11, 1);
 
+    @Option(names = "--model-type", defaultValue = "autoencoder",
+            description = "autoencoder or vae (adds conf/demo-vae.conf and the latent-space figure). Default: ${DEFAULT-VALUE}.")
+    String modelType;
+
     @Override
-    protected String presetResource() {
-        return "demo.conf";
+    protected List<String> presetResources() {
+        return "vae".equalsIgnoreCase(modelType) ? List.of("demo.conf", "demo-vae.conf") : List.of("demo.conf");
     }
 
     @Override
     protected void validate(Settings s) {
+        if (!"autoencoder".equalsIgnoreCase(modelType) && !"vae".equalsIgnoreCase(modelType)) {
+            throw new dev.lakead.LakeadException("--model-type must be autoencoder or vae, got '" + modelType + "'");
+        }
         if (trainDays < 1 || trainDays >= days) {
             throw new dev.lakead.LakeadException("--train-days must be between 1 and --days - 1");
         }
@@ -95,6 +103,9 @@ final class DemoJob extends SparkJob {
         out.println();
         out.printf("score_table: %s%n", scores);
         out.printf("report: %s%n", eval.reportPath());
+        if (eval.report().containsKey("latent_space_png")) {
+            out.printf("latent space figure: %s%n", eval.report().get("latent_space_png"));
+        }
 
         String table = s.string("score.table-name");
         String sql = "SELECT dt, count(*) AS records, sum(CAST(is_anomaly AS INT)) AS flagged,\n"

@@ -13,6 +13,7 @@ import java.io.PrintWriter;
 import java.lang.reflect.Field;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -59,9 +60,9 @@ abstract class SparkJob implements Callable<Integer> {
         }
     }
 
-    /** Optional classpath config layered under --config (the demo's settings). */
-    protected String presetResource() {
-        return null;
+    /** Classpath configs layered under --config, later ones winning (the demo's settings). */
+    protected List<String> presetResources() {
+        return List.of();
     }
 
     protected abstract void run(JobContext ctx, PrintWriter out);
@@ -76,7 +77,7 @@ abstract class SparkJob implements Callable<Integer> {
             all.put("spark.master", options.master);
         }
         all.putAll(flagSettings());
-        return Settings.load(presetResource(), options.config, all);
+        return Settings.load(presetResources(), options.config, all);
     }
 
     @Override

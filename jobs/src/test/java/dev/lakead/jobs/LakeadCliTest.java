@@ -91,6 +91,17 @@ class LakeadCliTest {
     }
 
     @Test
+    void demoVaePresetIsLayeredOverTheDemoPreset() {
+        CliRun r = CliRun.of("demo", "--dry-run", "--model-type", "vae");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("sensor-vae") && r.out().contains("\"latent-export\" : \"columns\""), r.out());
+        assertTrue(r.out().contains("\"key-columns\""), "demo.conf still applies: " + r.out());
+        CliRun bad = CliRun.of("demo", "--dry-run", "--model-type", "gan");
+        assertEquals(2, bad.exitCode());
+        assertTrue(bad.err().contains("--model-type"), bad.err());
+    }
+
+    @Test
     void demoPresetComesFromConfDemoConf() {
         CliRun r = CliRun.of("demo", "--dry-run");
         assertEquals(0, r.exitCode(), r.err());

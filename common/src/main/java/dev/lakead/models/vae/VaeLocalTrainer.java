@@ -15,6 +15,23 @@ final class VaeLocalTrainer implements LocalTrainer {
     VaeLocalTrainer(VaeSpec spec) {
         this.graph = new VaeGraph(spec, null);
         graph.enableTraining();
+        buildGradientsQuietly(graph.sd);
+    }
+
+    /**
+     * SameDiff 1.0.0-M2.1 prints one stdout line per op while it builds the gradient graph (an unconditional
+     * System.out.println); build it up front with stdout muted so executor logs and the console stay readable.
+     */
+    private static void buildGradientsQuietly(org.nd4j.autodiff.samediff.SameDiff sd) {
+        synchronized (System.class) {
+            java.io.PrintStream stdout = System.out;
+            System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+            try {
+                sd.createGradFunction();
+            } finally {
+                System.setOut(stdout);
+            }
+        }
     }
 
     @Override
