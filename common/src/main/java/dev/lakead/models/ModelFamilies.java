@@ -13,6 +13,7 @@ public final class ModelFamilies {
     static {
         register(new AutoencoderFamily());
         register(new dev.lakead.models.vae.VaeFamily());
+        register(new dev.lakead.models.lstm.LstmAutoencoderFamily());
     }
 
     private ModelFamilies() {

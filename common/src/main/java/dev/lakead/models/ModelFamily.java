@@ -22,6 +22,22 @@ public interface ModelFamily {
 
     AnomalyModel decode(byte[] bytes);
 
+    /** True for time-series models: their input keeps the entity and time columns and is scored by window. */
+    default boolean sequence() {
+        return false;
+    }
+
+    /**
+     * One anomaly score per record ({@link dev.lakead.scoring.BatchScorer#SCORE}) next to the pass-through columns.
+     *
+     * @param featured rows carrying the scaled vector column {@link dev.lakead.features.FeaturePipeline#FEATURES}
+     */
+    default Dataset<Row> scoreRecords(Dataset<Row> featured, java.util.List<String> passColumns, AnomalyModel model,
+                                      Settings settings) {
+        return dev.lakead.scoring.BatchScorer.scoreVectors(featured, passColumns, model,
+                settings.positiveInt("score.batch-size"));
+    }
+
     record Trained(AnomalyModel model, TrainingHistory history) {
     }
 }

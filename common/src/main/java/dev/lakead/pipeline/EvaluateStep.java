@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.lakead.LakeadException;
 import dev.lakead.config.Settings;
 import dev.lakead.evaluation.BinaryEvaluator;
+import dev.lakead.evaluation.ConfusionMatrix;
 import dev.lakead.evaluation.EvaluationResult;
+import dev.lakead.evaluation.PointAdjustment;
 import dev.lakead.evaluation.LatentSpacePlot;
 import dev.lakead.io.TableReader;
 import dev.lakead.scoring.BatchScorer;
@@ -39,7 +41,9 @@ public final class EvaluateStep {
     private EvaluateStep() {
     }
 
-    public record Result(EvaluationResult metrics, String reportPath, Map<String, Object> report) {
+    /** {@code pointAdjusted} is null unless evaluate.point-adjust is set. */
+    public record Result(EvaluationResult metrics, ConfusionMatrix pointAdjusted, String reportPath,
+                         Map<String, Object> report) {
     }
 
     public static Result run(JobContext ctx) {
@@ -59,9 +63,14 @@ public final class EvaluateStep {
         Dataset<Row> labelled = BinaryEvaluator.withBinaryLabel(scores, label).cache();
         EvaluationResult metrics;
         String latentPng = null;
+        ConfusionMatrix pointAdjusted = null;
         try {
             metrics = BinaryEvaluator.evaluateLabelled(labelled, label, BatchScorer.SCORE, ScoreStep.IS_ANOMALY,
                     s.integer("evaluate.num-bins"));
+            if (s.bool("evaluate.point-adjust")) {
+                pointAdjusted = PointAdjustment.confusion(labelled, s.required("timeseries.entity-column"),
+                        s.required("timeseries.time-column"), ScoreStep.IS_ANOMALY);
+            }
             if (LatentSpacePlot.available(labelled)) {
                 latentPng = dir + "/" + LATENT_PNG;
                 int points = LatentSpacePlot.draw(labelled.where(col(BinaryEvaluator.LABEL).isNotNull()),
@@ -87,6 +96,10 @@ public final class EvaluateStep {
         if (latentPng != null) {
             report.put("latent_space_png", latentPng);
         }
+        if (pointAdjusted != null) {
+            report.put("point_adjusted", Map.of("classification_report", pointAdjusted.report(),
+                    "confusion_matrix", pointAdjusted.asMap()));
+        }
         report.put("created_at", Instant.now().toString());
 
         String reportPath = dir + "/" + REPORT_FILE;
@@ -97,7 +110,7 @@ public final class EvaluateStep {
         }
         LOG.info("Evaluation of {}: ROC-AUC {} PR-AUC {}; report at {}", path, metrics.rocAuc(), metrics.prAuc(),
                 reportPath);
-        return new Result(metrics, reportPath, report);
+        return new Result(metrics, pointAdjusted, reportPath, report);
     }
 
     private static Dataset<Row> joinLabels(JobContext ctx, Dataset<Row> scores, String labelsPath, String label,

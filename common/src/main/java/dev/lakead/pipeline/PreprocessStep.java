@@ -4,13 +4,17 @@ import dev.lakead.config.Settings;
 import dev.lakead.features.FeaturePipeline;
 import dev.lakead.features.FeaturePreprocessor;
 import dev.lakead.features.FeatureSelection;
+import dev.lakead.io.ColumnRef;
 import dev.lakead.io.TableReader;
+import dev.lakead.models.ModelFamilies;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +43,21 @@ public final class PreprocessStep {
         Settings s = ctx.settings();
         String out = s.required("prepared.path");
         TableReader.Table table = TableReader.read(ctx.spark(), s);
-        List<String> columns = FeatureSelection.resolve(table.rows().schema(), s, table.partitionColumns());
+        boolean sequence = ModelFamilies.get(s.string("model.type")).sequence();
+        List<String> notFeatures = new ArrayList<>(table.partitionColumns());
+        List<String> carried = new ArrayList<>();
+        if (sequence) { // time series: entity and time are keys, kept with the prepared rows to build windows
+            carried.add(s.required("timeseries.entity-column"));
+            carried.add(s.required("timeseries.time-column"));
+            for (String c : carried) {
+                if (!Arrays.asList(table.rows().columns()).contains(c)) {
+                    throw new dev.lakead.LakeadException("Time-series column '" + c + "' (settings timeseries.*) is"
+                            + " not in the input; input columns: " + String.join(", ", table.rows().columns()));
+                }
+            }
+            notFeatures.addAll(carried);
+        }
+        List<String> columns = FeatureSelection.resolve(table.rows().schema(), s, notFeatures);
         LOG.info("Feature columns ({}): {}", columns.size(), columns);
 
         Column allMissing = FeaturePipeline.allMissing(columns);
@@ -65,8 +83,11 @@ public final class PreprocessStep {
         info.put("input_rows", inputRows);
         info.put("excluded_rows_all_features_missing", excluded);
         info.put("training_rows", training);
+        List<Column> keep = new ArrayList<>();
+        carried.forEach(c -> keep.add(ColumnRef.col(c)));
+        keep.add(ColumnRef.col(FeaturePipeline.FEATURES));
         PreparedData.write(ctx.files(), out, pipeline,
-                pipeline.transform(rows).select(FeaturePipeline.FEATURES), info);
+                pipeline.transform(rows).select(keep.toArray(new Column[0])), info);
         LOG.info("Prepared training data written to {}", out);
         return new Result(out, columns, inputRows, excluded, training);
     }

@@ -5,6 +5,8 @@ import dev.lakead.bundle.ModelBundle;
 import dev.lakead.config.Settings;
 import dev.lakead.io.ScoreTableWriter;
 import dev.lakead.io.TableReader;
+import dev.lakead.models.ModelFamilies;
+import dev.lakead.models.ModelFamily;
 import dev.lakead.scoring.BatchScorer;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -52,7 +54,10 @@ public final class ScoreStep {
 
         BatchScorer.LatentExport latent = BatchScorer.LatentExport.parse(
                 s.choice("score.latent-export", "none", "columns", "vector"));
-        Dataset<Row> scored = BatchScorer.scoreRaw(input.rows(), pass, bundle.pipeline(), bundle.model(),
+        ModelFamily family = ModelFamilies.get(bundle.model().type());
+        Dataset<Row> scored = family.sequence()
+                ? family.scoreRecords(bundle.pipeline().transform(input.rows()), pass, bundle.model(), s)
+                : BatchScorer.scoreRaw(input.rows(), pass, bundle.pipeline(), bundle.model(),
                 s.positiveInt("score.batch-size"), latent);
         Dataset<Row> table = withDecision(scored, bundle, Timestamp.from(Instant.now()), pass, partitions);
 

@@ -3,6 +3,8 @@ package dev.lakead.pipeline;
 import dev.lakead.bundle.ModelBundle;
 import dev.lakead.config.Settings;
 import dev.lakead.models.AnomalyModel;
+import dev.lakead.models.ModelFamilies;
+import dev.lakead.models.ModelFamily;
 import dev.lakead.scoring.BatchScorer;
 import dev.lakead.thresholds.Threshold;
 import dev.lakead.thresholds.ThresholdCalculator;
@@ -32,15 +34,14 @@ public final class ThresholdStep {
                     + prepared.pipeline().columns() + " but model bundle " + bundle.path() + " expects "
                     + bundle.pipeline().columns());
         }
-        Threshold t = fromTrainingScores(prepared, bundle.model(), s);
+        Threshold t = fromTrainingScores(prepared, ModelFamilies.get(bundle.model().type()), bundle.model(), s);
         LOG.info("Replacing threshold of {}: {} -> {}", bundle.path(), bundle.threshold().describe(), t.describe());
         bundle.withThreshold(ctx.files(), t);
         return t;
     }
 
-    static Threshold fromTrainingScores(PreparedData prepared, AnomalyModel model, Settings s) {
-        Dataset<Row> scores = BatchScorer.scoreVectors(prepared.features(), List.of(), model,
-                s.positiveInt("score.batch-size")).cache();
+    static Threshold fromTrainingScores(PreparedData prepared, ModelFamily family, AnomalyModel model, Settings s) {
+        Dataset<Row> scores = family.scoreRecords(prepared.features(), List.of(), model, s).cache();
         try {
             return ThresholdCalculator.compute(scores, BatchScorer.SCORE, s);
         } finally {

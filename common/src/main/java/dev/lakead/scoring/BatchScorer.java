@@ -82,6 +82,13 @@ public final class BatchScorer {
                 FeatureReader.vectorColumn(model.inputSize()), model, batchSize, LatentExport.NONE);
     }
 
+    /** Scores windows (see SlidingWindows): one score per window row of {@code stepsColumn}. */
+    public static Dataset<Row> scoreWindows(Dataset<Row> windows, List<String> passColumns, String stepsColumn,
+                                            AnomalyModel model, int steps, int batchSize) {
+        return score(windows, passColumns, List.of(col(stepsColumn)),
+                FeatureReader.windowColumn(model.inputSize(), steps), model, batchSize, LatentExport.NONE);
+    }
+
     private static Dataset<Row> score(Dataset<Row> input, List<String> passColumns, List<Column> featureColumns,
                                       FeatureReader reader, AnomalyModel model, int batchSize,
                                       LatentExport latent) {
@@ -123,23 +130,25 @@ public final class BatchScorer {
         private final AnomalyModel model;
         private final FeatureReader reader;
         private final int batchSize;
-        private final int width;
         private final int passCount;
         private final float[] buffer;
         private final Row[] rows;
         private final LatentExport latent;
+        private final long[] rowShape;
+        private final int rowSize;
         private Iterator<Row> ready = Collections.emptyIterator();
 
         ScoredIterator(Iterator<Row> input, AnomalyModel model, FeatureReader reader, int batchSize, int width,
                        int passCount, LatentExport latent) {
             this.latent = latent;
+            this.rowShape = reader.rowShape(width);
+            this.rowSize = (int) java.util.Arrays.stream(rowShape).reduce(1, (a, b) -> a * b);
             this.input = input;
             this.model = model;
             this.reader = reader;
             this.batchSize = batchSize;
-            this.width = width;
             this.passCount = passCount;
-            this.buffer = new float[batchSize * width];
+            this.buffer = new float[batchSize * rowSize];
             this.rows = new Row[batchSize];
         }
 
@@ -163,11 +172,14 @@ public final class BatchScorer {
             int n = 0;
             while (input.hasNext() && n < batchSize) {
                 Row r = input.next();
-                reader.read(r, passCount, buffer, n * width);
+                reader.read(r, passCount, buffer, n * rowSize);
                 rows[n++] = r;
             }
-            float[] data = n == batchSize ? buffer : java.util.Arrays.copyOf(buffer, n * width);
-            INDArray batch = Nd4j.create(data, new long[]{n, width}, 'c');
+            float[] data = n == batchSize ? buffer : java.util.Arrays.copyOf(buffer, n * rowSize);
+            long[] shape = new long[rowShape.length + 1];
+            shape[0] = n;
+            System.arraycopy(rowShape, 0, shape, 1, rowShape.length);
+            INDArray batch = Nd4j.create(data, shape, 'c');
             double[] scores = model.score(batch);
             double[][] codes = latent == LatentExport.NONE ? null : model.latent(batch).toDoubleMatrix();
             int extra = codes == null ? 0 : latent == LatentExport.COLUMNS ? codes[0].length : 1;

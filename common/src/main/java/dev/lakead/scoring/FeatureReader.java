@@ -7,8 +7,37 @@ import org.apache.spark.sql.Row;
 import java.io.Serializable;
 
 /** Copies one row's model input into a float batch buffer, starting at a given column of the row. */
-interface FeatureReader extends Serializable {
+public interface FeatureReader extends Serializable {
     void read(Row row, int firstColumn, float[] dest, int destOffset);
+
+    /** Shape of one row's model input: [features] for records, [features, steps] for windows. */
+    default long[] rowShape(int width) {
+        return new long[]{width};
+    }
+
+    /**
+     * A column holding a window: the list of its records' scaled vectors in time order, laid out as [features,
+     * steps] (DL4J's NCW); a short window (segment shorter than the window) repeats its last record.
+     */
+    static FeatureReader windowColumn(int width, int steps) {
+        return new FeatureReader() {
+            @Override
+            public void read(Row row, int first, float[] dest, int off) {
+                java.util.List<Vector> list = row.getList(first);
+                for (int t = 0; t < steps; t++) {
+                    Vector v = list.get(Math.min(t, list.size() - 1));
+                    for (int f = 0; f < width; f++) {
+                        dest[off + f * steps + t] = (float) v.apply(f);
+                    }
+                }
+            }
+
+            @Override
+            public long[] rowShape(int w) {
+                return new long[]{w, steps};
+            }
+        };
+    }
 
     /** A column of already scaled Spark ML vectors (the prepared training data). */
     static FeatureReader vectorColumn(int width) {

@@ -56,11 +56,12 @@ public final class SparkNetworkTrainer {
         }
     }
 
-    static int workers(JavaSparkContext sc, TrainingOptions opt) {
+    public static int workers(JavaSparkContext sc, TrainingOptions opt) {
         return opt.workers() > 0 ? opt.workers() : sc.defaultParallelism();
     }
 
-    static Result fit(JavaSparkContext sc, MultiLayerNetwork network, JavaRDD<DataSet> train,
+    /** Fits on ready mini-batches (labels included); {@code holdout} may be null. */
+    public static Result fit(JavaSparkContext sc, MultiLayerNetwork network, JavaRDD<DataSet> train,
                       JavaRDD<DataSet> holdout, TrainingOptions opt) {
         long trainCount = train.map(DataSet::numExamples).fold(0, Integer::sum);
         long holdoutCount = holdout == null ? 0 : holdout.map(DataSet::numExamples).fold(0, Integer::sum);

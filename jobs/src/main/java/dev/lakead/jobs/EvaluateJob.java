@@ -43,6 +43,10 @@ final class EvaluateJob extends SparkJob {
     protected void run(JobContext ctx, PrintWriter out) {
         EvaluateStep.Result r = EvaluateStep.run(ctx);
         out.print(r.metrics().toText());
+        if (r.pointAdjusted() != null) {
+            out.printf("%npoint-adjusted (a labelled segment counts as detected when any of its records is flagged):%n");
+            out.print(r.pointAdjusted().toText());
+        }
         out.printf("report: %s%n", r.reportPath());
     }
 }
