@@ -7,6 +7,7 @@ import dev.lakead.io.ScoreTableWriter;
 import dev.lakead.io.TableReader;
 import dev.lakead.models.ModelFamilies;
 import dev.lakead.models.ModelFamily;
+import dev.lakead.models.lstm.LstmAutoencoderFamily;
 import dev.lakead.scoring.BatchScorer;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -90,7 +91,9 @@ public final class ScoreStep {
     /** The score table's columns: keys, score, decision, threshold and model identity, then partition columns. */
     static Dataset<Row> withDecision(Dataset<Row> scored, ModelBundle bundle, Timestamp scoredAt, List<String> pass,
                                      List<String> partitions) {
-        double threshold = bundle.threshold().value();
+        // one threshold for the model, or each record's entity threshold (per-entity time-series models)
+        boolean perEntity = Arrays.asList(scored.columns()).contains(LstmAutoencoderFamily.ENTITY_THRESHOLD);
+        Column threshold = perEntity ? col(LstmAutoencoderFamily.ENTITY_THRESHOLD) : lit(bundle.threshold().value());
         List<Column> cols = new ArrayList<>();
         for (String c : pass) {
             if (!partitions.contains(c)) {
@@ -98,8 +101,8 @@ public final class ScoreStep {
             }
         }
         cols.add(col(BatchScorer.SCORE));
-        cols.add(col(BatchScorer.SCORE).gt(lit(threshold)).as(IS_ANOMALY));
-        cols.add(lit(threshold).as(THRESHOLD));
+        cols.add(col(BatchScorer.SCORE).gt(threshold).as(IS_ANOMALY));
+        cols.add(threshold.as(THRESHOLD));
         cols.add(lit(bundle.name()).as(MODEL_NAME));
         cols.add(lit(bundle.version()).as(MODEL_VERSION));
         cols.add(lit(scoredAt).as(SCORED_AT));

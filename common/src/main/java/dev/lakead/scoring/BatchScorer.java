@@ -22,7 +22,9 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 
 import static dev.lakead.io.ColumnRef.col;
@@ -82,6 +84,44 @@ public final class BatchScorer {
                 FeatureReader.vectorColumn(model.inputSize()), model, batchSize, LatentExport.NONE);
     }
 
+    /** Which model scores a row: one model for all rows, or one per entity (read from a pass-through column). */
+    interface ModelSource {
+        AnomalyModel modelFor(Row row);
+    }
+
+    /**
+     * Scores windows with one model per value of {@code keyColumn} (e.g. per machine): rows are grouped by key
+     * inside each partition so that every batch goes through its own entity's model in one call.
+     */
+    public static Dataset<Row> scoreWindowsPerKey(Dataset<Row> windows, List<String> passColumns,
+                                                  String stepsColumn, String keyColumn,
+                                                  Map<String, ? extends AnomalyModel> models, int steps,
+                                                  int batchSize) {
+        AnomalyModel any = models.values().iterator().next();
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(windows.sparkSession().sparkContext());
+        Map<String, ModelPayload> payloads = new HashMap<>();
+        models.forEach((k, m) -> payloads.put(k, ModelPayload.of(m)));
+        Broadcast<Map<String, ModelPayload>> all = sc.broadcast(payloads);
+        int keyIndex = passColumns.indexOf(keyColumn);
+        if (keyIndex < 0) {
+            throw new IllegalArgumentException(keyColumn + " must be a pass-through column");
+        }
+        Dataset<Row> grouped = windows.repartition(col(keyColumn)).sortWithinPartitions(col(keyColumn));
+        int width = any.inputSize();
+        FeatureReader reader = FeatureReader.windowColumn(width, steps);
+        return select(grouped, passColumns, List.of(col(stepsColumn)), any, LatentExport.NONE, (rows, passCount) -> {
+            Map<String, AnomalyModel> taskModels = new HashMap<>();
+            ModelSource source = row -> taskModels.computeIfAbsent(String.valueOf(row.get(keyIndex)), key -> {
+                ModelPayload p = all.value().get(key);
+                if (p == null) {
+                    throw new dev.lakead.LakeadException("No model for entity '" + key + "' in the bundle");
+                }
+                return ExecutorModels.taskCopy(p);
+            });
+            return new ScoredIterator(rows, source, reader, batchSize, width, passCount, LatentExport.NONE);
+        });
+    }
+
     /** Scores windows (see SlidingWindows): one score per window row of {@code stepsColumn}. */
     public static Dataset<Row> scoreWindows(Dataset<Row> windows, List<String> passColumns, String stepsColumn,
                                             AnomalyModel model, int steps, int batchSize) {
@@ -99,7 +139,20 @@ public final class BatchScorer {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(input.sparkSession().sparkContext());
         Broadcast<ModelPayload> payload = sc.broadcast(ModelPayload.of(model));
         int width = model.inputSize();
+        return select(input, passColumns, featureColumns, model, latent, (rows, passCount) -> {
+            AnomalyModel taskModel = ExecutorModels.taskCopy(payload.value());
+            return new ScoredIterator(rows, row -> taskModel, reader, batchSize, width, passCount, latent);
+        });
+    }
 
+    /** Builds a partition's scored-row iterator (runs on the executors). */
+    private interface IteratorFactory extends java.io.Serializable {
+        Iterator<Row> create(Iterator<Row> rows, int passCount);
+    }
+
+    /** Selects pass-through + feature columns and maps every partition through the scoring iterator. */
+    private static Dataset<Row> select(Dataset<Row> input, List<String> passColumns, List<Column> featureColumns,
+                                       AnomalyModel model, LatentExport latent, IteratorFactory factory) {
         List<Column> selected = new ArrayList<>();
         List<StructField> outFields = new ArrayList<>();
         for (String c : passColumns) {
@@ -117,17 +170,15 @@ public final class BatchScorer {
         }
         StructType outSchema = DataTypes.createStructType(outFields);
         int passCount = passColumns.size();
-
         return input.select(selected.toArray(new Column[0])).mapPartitions(
-                (MapPartitionsFunction<Row, Row>) rows -> new ScoredIterator(rows,
-                        ExecutorModels.taskCopy(payload.value()), reader, batchSize, width, passCount, latent),
-                Encoders.row(outSchema));
+                (MapPartitionsFunction<Row, Row>) rows -> factory.create(rows, passCount), Encoders.row(outSchema));
     }
 
     /** Pulls one batch of input rows at a time, scores it, and hands out the scored rows. */
     private static final class ScoredIterator implements Iterator<Row> {
         private final Iterator<Row> input;
-        private final AnomalyModel model;
+        private final ModelSource models;
+        private Row lookahead;
         private final FeatureReader reader;
         private final int batchSize;
         private final int passCount;
@@ -138,13 +189,13 @@ public final class BatchScorer {
         private final int rowSize;
         private Iterator<Row> ready = Collections.emptyIterator();
 
-        ScoredIterator(Iterator<Row> input, AnomalyModel model, FeatureReader reader, int batchSize, int width,
+        ScoredIterator(Iterator<Row> input, ModelSource models, FeatureReader reader, int batchSize, int width,
                        int passCount, LatentExport latent) {
             this.latent = latent;
             this.rowShape = reader.rowShape(width);
             this.rowSize = (int) java.util.Arrays.stream(rowShape).reduce(1, (a, b) -> a * b);
             this.input = input;
-            this.model = model;
+            this.models = models;
             this.reader = reader;
             this.batchSize = batchSize;
             this.passCount = passCount;
@@ -154,7 +205,7 @@ public final class BatchScorer {
 
         @Override
         public boolean hasNext() {
-            while (!ready.hasNext() && input.hasNext()) {
+            while (!ready.hasNext() && (lookahead != null || input.hasNext())) {
                 ready = scoreNextBatch();
             }
             return ready.hasNext();
@@ -170,8 +221,16 @@ public final class BatchScorer {
 
         private Iterator<Row> scoreNextBatch() {
             int n = 0;
-            while (input.hasNext() && n < batchSize) {
-                Row r = input.next();
+            AnomalyModel model = null;
+            while ((lookahead != null || input.hasNext()) && n < batchSize) {
+                Row r = lookahead != null ? lookahead : input.next();
+                lookahead = null;
+                AnomalyModel m = models.modelFor(r);
+                if (model != null && m != model) { // another entity's model: its rows start the next batch
+                    lookahead = r;
+                    break;
+                }
+                model = m;
                 reader.read(r, passCount, buffer, n * rowSize);
                 rows[n++] = r;
             }

@@ -40,6 +40,10 @@ public final class ThresholdCalculator {
         if (relErr < 0 || relErr >= 1) {
             throw new LakeadException("Setting 'threshold.relative-error' must be in [0, 1), got " + relErr);
         }
+        double scale = settings.number("threshold.scale");
+        if (scale <= 0) {
+            throw new LakeadException("Setting 'threshold.scale' must be positive, got " + scale);
+        }
         Map<String, Object> stats = stats(scores, scoreColumn, relErr);
         double value;
         Map<String, Object> params;
@@ -49,6 +53,10 @@ public final class ThresholdCalculator {
         } else {
             value = (double) stats.get("mean") + k * (double) stats.get("std");
             params = Threshold.params("k", k);
+        }
+        if (scale != 1.0) {
+            value *= scale;
+            params.put("scale", scale);
         }
         Threshold t = new Threshold(value, method, params, stats);
         LOG.info("Threshold {} from {} training scores (mean {}, std {})", t.describe(), stats.get("count"),

@@ -52,9 +52,8 @@ class LstmPipelineTest extends SparkTestSupport {
                 .parquet(path("series"));
     }
 
-    @Test
-    void everyRecordIsScoredOnceAndTheInjectedAnomalyIsFound() {
-        Settings s = fastSettings().with(
+    private static Settings settings() {
+        return fastSettings().with(
                 "input.path", path("series"),
                 "features.id-columns", "seq",
                 "model.type", "lstm-ae",
@@ -74,6 +73,11 @@ class LstmPipelineTest extends SparkTestSupport {
                 "score.key-columns", "machine,seq,label",
                 "evaluate.point-adjust", "true",
                 "evaluate.where", "seq >= 300");
+    }
+
+    @Test
+    void everyRecordIsScoredOnceAndTheInjectedAnomalyIsFound() {
+        Settings s = settings();
         PreprocessStep.Result prep = PreprocessStep.run(JobContext.of(spark, s.with("input.where", "seq < 300")));
         assertEquals(List.of("a", "b", "c"), prep.featureColumns(), "machine and seq are keys, not features");
         TrainStep.Result trained = TrainStep.run(JobContext.of(spark, s));
@@ -94,6 +98,32 @@ class LstmPipelineTest extends SparkTestSupport {
         }
         EvaluateStep.Result eval = EvaluateStep.run(JobContext.of(spark, s));
         assertEquals(1.0, eval.pointAdjusted().anomaly().recall(), "the injected segment is detected");
+        assertTrue(eval.metrics().rocAuc() > 0.95, "ROC-AUC " + eval.metrics().rocAuc());
+    }
+
+    @Test
+    void perEntityModeTrainsOneModelAndThresholdPerEntity() {
+        Settings s = settings().with("timeseries.mode", "per-entity", "model.name", "machines-per-entity",
+                "prepared.path", path("prepared-per-entity"), "score.output-path", path("scores-per-entity"),
+                "evaluate.output-dir", path("reports-per-entity"), "train.epochs", "15");
+        PreprocessStep.run(JobContext.of(spark, s.with("input.where", "seq < 300")));
+        TrainStep.Result trained = TrainStep.run(JobContext.of(spark, s));
+        var models = (dev.lakead.models.lstm.PerEntityModels) trained.bundle().model();
+        assertEquals(java.util.Set.of("m1", "m2", "m3"), models.models().keySet());
+        // the bundle round-trips with its per-entity models
+        var reloaded = (dev.lakead.models.lstm.PerEntityModels) JobContext.of(spark,
+                s.with("model.path", trained.bundle().path())).loadBundle().model();
+        assertEquals(models.thresholds(), reloaded.thresholds());
+
+        ScoreStep.run(JobContext.of(spark, s));
+        Dataset<Row> table = spark.read().parquet(path("scores-per-entity"));
+        assertEquals(3L * STEPS, table.count());
+        assertEquals(3L * STEPS, table.select("machine", "seq").distinct().count());
+        assertEquals(3, table.select("machine", "threshold").distinct().count(), "one threshold per machine");
+        assertEquals(models.thresholds().get("m2"),
+                table.where("machine = 'm2'").select("threshold").first().getDouble(0), 1e-12);
+        EvaluateStep.Result eval = EvaluateStep.run(JobContext.of(spark, s));
+        assertEquals(1.0, eval.pointAdjusted().anomaly().recall());
         assertTrue(eval.metrics().rocAuc() > 0.95, "ROC-AUC " + eval.metrics().rocAuc());
     }
 }

@@ -9,6 +9,7 @@ import dev.lakead.scoring.BatchScorer;
 import dev.lakead.scoring.FeatureReader;
 import dev.lakead.training.HoldoutSplit;
 import dev.lakead.training.SparkNetworkTrainer;
+import dev.lakead.training.TrainingHistory;
 import dev.lakead.training.TrainingOptions;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -24,7 +25,10 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import static dev.lakead.io.ColumnRef.col;
 import static org.apache.spark.sql.functions.avg;
@@ -39,6 +43,8 @@ import static org.apache.spark.sql.functions.max;
  */
 public final class LstmAutoencoderFamily implements ModelFamily {
     private static final Logger LOG = LoggerFactory.getLogger(LstmAutoencoderFamily.class);
+    /** Column with each record's entity threshold (per-entity mode); the score job decides with it. */
+    public static final String ENTITY_THRESHOLD = "__entity_threshold";
 
     @Override
     public String type() {
@@ -57,6 +63,9 @@ public final class LstmAutoencoderFamily implements ModelFamily {
                 spec.window(), spec.hiddenSize(), spec.layers(), spec.latentSize(), spec.loss());
         Dataset<Row> windows = windows(features, s);
         TrainingOptions opt = TrainingOptions.from(s);
+        if ("per-entity".equals(s.choice("timeseries.mode", "global", "per-entity"))) {
+            return trainPerEntity(windows, spec, opt, s);
+        }
         HoldoutSplit split = HoldoutSplit.of(windows, opt);
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(features.sparkSession().sparkContext());
         JavaRDD<DataSet> train = batches(split.train(), inputSize, spec.window(), opt.batchSizePerWorker())
@@ -77,9 +86,46 @@ public final class LstmAutoencoderFamily implements ModelFamily {
         }
     }
 
+    /** One model per entity, each trained inside one Spark task; the thresholds are per entity too. */
+    private Trained trainPerEntity(Dataset<Row> windows, LstmAutoencoderSpec spec, TrainingOptions opt, Settings s) {
+        EntityTrainer trainer = new EntityTrainer(spec, opt.epochs(), opt.batchSizePerWorker(),
+                s.choice("threshold.method", "percentile", "mean-std"), s.number("threshold.percentile"),
+                s.number("threshold.k"), s.number("threshold.scale"),
+                "max".equals(s.choice("timeseries.aggregate", "mean", "max")));
+        long t0 = System.nanoTime();
+        List<EntityTrainer.Result> results = windows.javaRDD()
+                .groupBy(r -> String.valueOf(r.get(0)))
+                .map(group -> trainer.train(group._1(), group._2()))
+                .collect();
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        Map<String, LstmAutoencoderModel> models = new TreeMap<>();
+        Map<String, Double> thresholds = new TreeMap<>();
+        long windowCount = 0;
+        TrainingHistory history = new TrainingHistory();
+        for (EntityTrainer.Result r : results) {
+            models.put(r.entity(), LstmAutoencoderModel.fromBytes(r.model()));
+            thresholds.put(r.entity(), r.threshold());
+            windowCount += r.windows();
+        }
+        for (int e = 0; e < opt.epochs(); e++) {
+            final int epoch = e;
+            double mean = results.stream().mapToDouble(r -> r.epochLoss()[epoch]).average().orElse(Double.NaN);
+            history.add(new TrainingHistory.Epoch(e + 1, mean, Double.NaN, seconds / opt.epochs(), windowCount));
+        }
+        history.trainingRows(windowCount);
+        history.workers(JavaSparkContext.fromSparkContext(windows.sparkSession().sparkContext()).defaultParallelism());
+        LOG.info("Trained {} per-entity models on {} windows in {} s; final mean loss {}", models.size(), windowCount,
+                Math.round(seconds), String.format("%.6f", history.lastLoss()));
+        Map<String, Object> hyper = new LinkedHashMap<>(spec.asMap());
+        hyper.put("mode", "per-entity");
+        hyper.put("entity_thresholds", thresholds);
+        return new Trained(new PerEntityModels(models, thresholds, hyper), history);
+    }
+
     @Override
     public AnomalyModel decode(byte[] bytes) {
-        return LstmAutoencoderModel.fromBytes(bytes);
+        return bytes.length > 0 && bytes[0] == PerEntityModels.MARKER ? PerEntityModels.fromBytes(bytes)
+                : LstmAutoencoderModel.fromBytes(bytes);
     }
 
     @Override
@@ -91,9 +137,13 @@ public final class LstmAutoencoderFamily implements ModelFamily {
                 s.number("timeseries.max-gap")).cache();
         Dataset<Row> windows = SlidingWindows.windows(positioned, entity, FeaturePipeline.FEATURES, window,
                 s.positiveInt("timeseries.stride"));
-        Dataset<Row> windowScores = BatchScorer.scoreWindows(windows, List.of(entity, SlidingWindows.SEGMENT,
-                        SlidingWindows.START, SlidingWindows.SEGMENT_LENGTH), SlidingWindows.STEPS, model, window,
-                s.positiveInt("score.batch-size"));
+        List<String> windowKeys = List.of(entity, SlidingWindows.SEGMENT, SlidingWindows.START,
+                SlidingWindows.SEGMENT_LENGTH);
+        int batch = s.positiveInt("score.batch-size");
+        Dataset<Row> windowScores = model instanceof PerEntityModels perEntity
+                ? BatchScorer.scoreWindowsPerKey(windows, windowKeys, SlidingWindows.STEPS, entity,
+                perEntity.models(), window, batch)
+                : BatchScorer.scoreWindows(windows, windowKeys, SlidingWindows.STEPS, model, window, batch);
         // every position a window covers (a short segment's padded window covers only its real records)
         Column last = least(col(SlidingWindows.START).plus(window - 1), col(SlidingWindows.SEGMENT_LENGTH).minus(1));
         Column aggregate = "max".equals(s.choice("timeseries.aggregate", "mean", "max"))
@@ -109,10 +159,23 @@ public final class LstmAutoencoderFamily implements ModelFamily {
             out.add(col(c));
         }
         out.add(col(BatchScorer.SCORE));
-        return positioned.join(perRecord, positioned.col(entity).equalTo(perRecord.col("__e"))
+        Dataset<Row> scored = positioned.join(perRecord, positioned.col(entity).equalTo(perRecord.col("__e"))
                         .and(positioned.col(SlidingWindows.SEGMENT).equalTo(perRecord.col("__s")))
-                        .and(positioned.col(SlidingWindows.POS).cast("long").equalTo(perRecord.col("__p"))), "left")
-                .select(out.toArray(new Column[0]));
+                        .and(positioned.col(SlidingWindows.POS).cast("long").equalTo(perRecord.col("__p"))), "left");
+        if (model instanceof PerEntityModels perEntity) { // each entity's own threshold
+            List<Row> rows = new ArrayList<>();
+            perEntity.thresholds().forEach((k, v) -> rows.add(org.apache.spark.sql.RowFactory.create(k, v)));
+            Dataset<Row> thresholds = featured.sparkSession().createDataFrame(rows, org.apache.spark.sql.types
+                    .DataTypes.createStructType(List.of(
+                            org.apache.spark.sql.types.DataTypes.createStructField("__te",
+                                    org.apache.spark.sql.types.DataTypes.StringType, false),
+                            org.apache.spark.sql.types.DataTypes.createStructField(ENTITY_THRESHOLD,
+                                    org.apache.spark.sql.types.DataTypes.DoubleType, false))));
+            scored = scored.join(org.apache.spark.sql.functions.broadcast(thresholds),
+                    scored.col(entity).cast("string").equalTo(thresholds.col("__te")), "left");
+            out.add(col(ENTITY_THRESHOLD));
+        }
+        return scored.select(out.toArray(new Column[0]));
     }
 
     /** The windows of the prepared (entity, time, scaled features) rows. */

@@ -25,7 +25,7 @@ import java.util.Map;
  * the window → stacked LSTM decoder → time-distributed linear output; MSE (or MAE) loss, Adam.
  */
 public record LstmAutoencoderSpec(int inputSize, int window, int hiddenSize, int layers, int latentSize, String loss,
-                                  double learningRate, long seed) {
+                                  double learningRate, long seed) implements java.io.Serializable {
 
     public static LstmAutoencoderSpec from(Settings s, int inputSize) {
         int layers = s.positiveInt("model.lstm.layers");

@@ -1,0 +1,103 @@
+package dev.lakead.models.lstm;
+
+import dev.lakead.features.SlidingWindows;
+import dev.lakead.scoring.FeatureReader;
+import org.apache.spark.sql.Row;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Trains one entity's LSTM Autoencoder inside one Spark task (the per-entity mode: many small jobs at once) and
+ * sets its threshold from the entity's own training records: each record's score aggregates the windows covering
+ * it, then the percentile (or mean + k·σ) of those scores, times threshold.scale.
+ */
+record EntityTrainer(LstmAutoencoderSpec spec, int epochs, int batchSize, String thresholdMethod, double percentile,
+                     double k, double scale, boolean maxAggregate) implements Serializable {
+
+    /** What a task sends back: the entity's serialized model, threshold and loss per epoch. */
+    record Result(String entity, byte[] model, double threshold, double[] epochLoss, int windows)
+            implements Serializable {
+    }
+
+    Result train(String entity, Iterable<Row> windowRows) {
+        List<Row> windows = new ArrayList<>();
+        windowRows.forEach(windows::add);
+        int width = spec.inputSize();
+        int steps = spec.window();
+        FeatureReader reader = FeatureReader.windowColumn(width, steps);
+        int stepsIndex = windows.get(0).fieldIndex(SlidingWindows.STEPS);
+
+        MultiLayerNetwork net = new MultiLayerNetwork(spec.configuration());
+        net.init();
+        Random rng = new Random(spec.seed() ^ entity.hashCode());
+        double[] epochLoss = new double[epochs];
+        List<Row> order = new ArrayList<>(windows);
+        for (int e = 0; e < epochs; e++) {
+            Collections.shuffle(order, rng);
+            double sum = 0;
+            int batches = 0;
+            for (int from = 0; from < order.size(); from += batchSize) {
+                INDArray x = tensor(order.subList(from, Math.min(order.size(), from + batchSize)), reader,
+                        stepsIndex);
+                net.fit(new DataSet(x, x));
+                sum += net.score();
+                batches++;
+            }
+            epochLoss[e] = sum / Math.max(1, batches);
+        }
+        LstmAutoencoderModel model = new LstmAutoencoderModel(net, "mae".equals(spec.loss()), spec.asMap());
+        return new Result(entity, model.toBytes(), threshold(windows, model, reader, stepsIndex), epochLoss,
+                windows.size());
+    }
+
+    private double threshold(List<Row> windows, LstmAutoencoderModel model, FeatureReader reader, int stepsIndex) {
+        Map<Long, double[]> perRecord = new HashMap<>(); // (segment, pos) -> {sum or max, count}
+        for (int from = 0; from < windows.size(); from += batchSize) {
+            List<Row> part = windows.subList(from, Math.min(windows.size(), from + batchSize));
+            double[] errors = model.score(tensor(part, reader, stepsIndex));
+            for (int i = 0; i < part.size(); i++) {
+                Row w = part.get(i);
+                long segment = w.getLong(w.fieldIndex(SlidingWindows.SEGMENT));
+                int start = w.getInt(w.fieldIndex(SlidingWindows.START));
+                long length = w.getLong(w.fieldIndex(SlidingWindows.SEGMENT_LENGTH));
+                for (long p = start; p < Math.min(start + spec.window(), length); p++) {
+                    double[] acc = perRecord.computeIfAbsent(segment * 1_000_000_007L + p, x -> new double[2]);
+                    acc[0] = maxAggregate ? Math.max(acc[0], errors[i]) : acc[0] + errors[i];
+                    acc[1]++;
+                }
+            }
+        }
+        double[] scores = perRecord.values().stream()
+                .mapToDouble(a -> maxAggregate ? a[0] : a[0] / a[1]).sorted().toArray();
+        double value;
+        if ("mean-std".equals(thresholdMethod)) {
+            double mean = java.util.Arrays.stream(scores).average().orElse(0);
+            double var = java.util.Arrays.stream(scores).map(v -> (v - mean) * (v - mean)).sum()
+                    / Math.max(1, scores.length - 1);
+            value = mean + k * Math.sqrt(var);
+        } else {
+            value = scores[Math.min(scores.length - 1, (int) Math.ceil(percentile * scores.length) - 1)];
+        }
+        return value * scale;
+    }
+
+    /** Windows as one [n, features, steps] array. */
+    private INDArray tensor(List<Row> windows, FeatureReader reader, int stepsIndex) {
+        int size = spec.inputSize() * spec.window();
+        float[] data = new float[windows.size() * size];
+        for (int i = 0; i < windows.size(); i++) {
+            reader.read(windows.get(i), stepsIndex, data, i * size);
+        }
+        return Nd4j.create(data, new long[]{windows.size(), spec.inputSize(), spec.window()}, 'c');
+    }
+}
