@@ -25,8 +25,8 @@ record EntityTrainer(LstmAutoencoderSpec spec, int epochs, int batchSize, String
                      double k, double scale, boolean maxAggregate) implements Serializable {
 
     /** What a task sends back: the entity's serialized model, threshold and loss per epoch. */
-    record Result(String entity, byte[] model, double threshold, double[] epochLoss, int windows)
-            implements Serializable {
+    record Result(String entity, byte[] model, EntityScaling scaling, double threshold, double[] epochLoss,
+                  int windows) implements Serializable {
     }
 
     Result train(String entity, Iterable<Row> windowRows) {
@@ -37,6 +37,8 @@ record EntityTrainer(LstmAutoencoderSpec spec, int epochs, int batchSize, String
         FeatureReader reader = FeatureReader.windowColumn(width, steps);
         int stepsIndex = windows.get(0).fieldIndex(SlidingWindows.STEPS);
 
+        INDArray all = tensor(windows, reader, stepsIndex);
+        EntityScaling scaling = EntityScaling.fit(all);
         MultiLayerNetwork net = new MultiLayerNetwork(spec.configuration());
         net.init();
         Random rng = new Random(spec.seed() ^ entity.hashCode());
@@ -47,20 +49,21 @@ record EntityTrainer(LstmAutoencoderSpec spec, int epochs, int batchSize, String
             double sum = 0;
             int batches = 0;
             for (int from = 0; from < order.size(); from += batchSize) {
-                INDArray x = tensor(order.subList(from, Math.min(order.size(), from + batchSize)), reader,
-                        stepsIndex);
+                INDArray x = scaling.apply(tensor(order.subList(from, Math.min(order.size(), from + batchSize)),
+                        reader, stepsIndex));
                 net.fit(new DataSet(x, x));
                 sum += net.score();
                 batches++;
             }
             epochLoss[e] = sum / Math.max(1, batches);
         }
-        LstmAutoencoderModel model = new LstmAutoencoderModel(net, "mae".equals(spec.loss()), spec.asMap());
-        return new Result(entity, model.toBytes(), threshold(windows, model, reader, stepsIndex), epochLoss,
-                windows.size());
+        LstmAutoencoderModel network = new LstmAutoencoderModel(net, "mae".equals(spec.loss()), spec.asMap());
+        ScaledWindowModel model = new ScaledWindowModel(network, scaling);
+        return new Result(entity, network.toBytes(), scaling, threshold(windows, model, reader, stepsIndex),
+                epochLoss, windows.size());
     }
 
-    private double threshold(List<Row> windows, LstmAutoencoderModel model, FeatureReader reader, int stepsIndex) {
+    private double threshold(List<Row> windows, ScaledWindowModel model, FeatureReader reader, int stepsIndex) {
         Map<Long, double[]> perRecord = new HashMap<>(); // (segment, pos) -> {sum or max, count}
         for (int from = 0; from < windows.size(); from += batchSize) {
             List<Row> part = windows.subList(from, Math.min(windows.size(), from + batchSize));

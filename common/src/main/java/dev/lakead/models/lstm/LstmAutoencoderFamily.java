@@ -98,12 +98,12 @@ public final class LstmAutoencoderFamily implements ModelFamily {
                 .map(group -> trainer.train(group._1(), group._2()))
                 .collect();
         double seconds = (System.nanoTime() - t0) / 1e9;
-        Map<String, LstmAutoencoderModel> models = new TreeMap<>();
+        Map<String, ScaledWindowModel> models = new TreeMap<>();
         Map<String, Double> thresholds = new TreeMap<>();
         long windowCount = 0;
         TrainingHistory history = new TrainingHistory();
         for (EntityTrainer.Result r : results) {
-            models.put(r.entity(), LstmAutoencoderModel.fromBytes(r.model()));
+            models.put(r.entity(), new ScaledWindowModel(LstmAutoencoderModel.fromBytes(r.model()), r.scaling()));
             thresholds.put(r.entity(), r.threshold());
             windowCount += r.windows();
         }
@@ -124,7 +124,9 @@ public final class LstmAutoencoderFamily implements ModelFamily {
 
     @Override
     public AnomalyModel decode(byte[] bytes) {
-        return bytes.length > 0 && bytes[0] == PerEntityModels.MARKER ? PerEntityModels.fromBytes(bytes)
+        int marker = bytes.length > 0 ? bytes[0] : -1;
+        return marker == PerEntityModels.MARKER ? PerEntityModels.fromBytes(bytes)
+                : marker == ScaledWindowModel.MARKER ? ScaledWindowModel.fromBytes(bytes)
                 : LstmAutoencoderModel.fromBytes(bytes);
     }
 

@@ -20,11 +20,11 @@ import java.util.TreeMap;
 public final class PerEntityModels implements AnomalyModel {
     static final int MARKER = 2;
 
-    private final Map<String, LstmAutoencoderModel> models;
+    private final Map<String, ScaledWindowModel> models;
     private final Map<String, Double> thresholds;
     private final Map<String, Object> hyperparameters;
 
-    public PerEntityModels(Map<String, LstmAutoencoderModel> models, Map<String, Double> thresholds,
+    public PerEntityModels(Map<String, ScaledWindowModel> models, Map<String, Double> thresholds,
                            Map<String, Object> hyperparameters) {
         if (models.isEmpty()) {
             throw new LakeadException("Per-entity training produced no model (no entity has a training window)");
@@ -34,7 +34,7 @@ public final class PerEntityModels implements AnomalyModel {
         this.hyperparameters = hyperparameters;
     }
 
-    public Map<String, LstmAutoencoderModel> models() {
+    public Map<String, ScaledWindowModel> models() {
         return models;
     }
 
@@ -64,7 +64,7 @@ public final class PerEntityModels implements AnomalyModel {
             DataOutputStream out = new DataOutputStream(bytes);
             out.writeByte(MARKER);
             out.writeInt(models.size());
-            for (Map.Entry<String, LstmAutoencoderModel> e : models.entrySet()) {
+            for (Map.Entry<String, ScaledWindowModel> e : models.entrySet()) {
                 byte[] b = e.getValue().toBytes();
                 out.writeUTF(e.getKey());
                 out.writeDouble(thresholds.get(e.getKey()));
@@ -82,14 +82,14 @@ public final class PerEntityModels implements AnomalyModel {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             in.readByte();
             int n = in.readInt();
-            Map<String, LstmAutoencoderModel> models = new LinkedHashMap<>();
+            Map<String, ScaledWindowModel> models = new LinkedHashMap<>();
             Map<String, Double> thresholds = new LinkedHashMap<>();
             for (int i = 0; i < n; i++) {
                 String entity = in.readUTF();
                 thresholds.put(entity, in.readDouble());
                 byte[] b = new byte[in.readInt()];
                 in.readFully(b);
-                models.put(entity, LstmAutoencoderModel.fromBytes(b));
+                models.put(entity, ScaledWindowModel.fromBytes(b));
             }
             return new PerEntityModels(models, thresholds, Map.of("entities", n));
         } catch (IOException e) {

@@ -1,0 +1,89 @@
+package dev.lakead.jobs;
+
+import dev.lakead.LakeadException;
+import dev.lakead.config.Settings;
+import dev.lakead.evaluation.ConfusionMatrix;
+import dev.lakead.pipeline.EvaluateStep;
+import dev.lakead.pipeline.JobContext;
+import dev.lakead.pipeline.PreprocessStep;
+import dev.lakead.pipeline.ScoreStep;
+import dev.lakead.pipeline.TrainStep;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.File;
+import java.io.PrintWriter;
+import java.util.Locale;
+
+/**
+ * The SKAB outlier-detection protocol (shared/datasets/README.md): per experiment the first 400 rows train, the rest
+ * test; F1, false-alarm and missed-alarm rates over all test rows pooled, plus the point-adjusted F1. Runs the LSTM
+ * Autoencoder in per-entity mode (one model and threshold per experiment) through the real jobs' steps.
+ */
+@Command(name = "bench-skab", mixinStandardHelpOptions = true,
+        description = {"Benchmark: the LSTM Autoencoder on SKAB (per-experiment models), F1 / FAR / MAR next to the",
+                "published leaderboard. Prints a table and a summary line."})
+final class BenchSkabJob extends SparkJob {
+    static final String SENSORS = "Accelerometer1RMS,Accelerometer2RMS,Current,Pressure,Temperature,Thermocouple,"
+            + "Voltage,Volume Flow RateRMS";
+
+    @Option(names = "--data-dir", defaultValue = "../shared/datasets/skab", description = "Default: ${DEFAULT-VALUE}.")
+    File dataDir;
+    @Option(names = "--workdir", defaultValue = "bench/output/skab", description = "Default: ${DEFAULT-VALUE}.")
+    File workdir;
+    @Option(names = "--train-rows", defaultValue = "400", description = "Rows per experiment used for training. Default: ${DEFAULT-VALUE}.")
+    int trainRows;
+
+    @Override
+    protected void run(JobContext ctx, PrintWriter out) {
+        File csv = new File(dataDir, "skab.csv");
+        if (!csv.isFile()) {
+            throw new LakeadException("SKAB file " + csv + " not found (--data-dir)");
+        }
+        String base = workdir.getAbsolutePath();
+        long t0 = System.nanoTime();
+        Settings s = ctx.settings().with(
+                "input.path", csv.getAbsolutePath(),
+                "input.format", "csv",
+                "features.columns", SENSORS,
+                "features.label-column", "anomaly",
+                "model.type", "lstm-ae",
+                "model.name", "skab",
+                "model.root", base + "/models",
+                "model.version", "run-" + System.currentTimeMillis(),
+                "prepared.path", base + "/prepared",
+                "timeseries.entity-column", "entity",
+                "timeseries.time-column", "seq",
+                "timeseries.mode", "per-entity",
+                "score.output-path", base + "/scores",
+                "score.table-name", "",
+                "score.partition-columns", "",
+                "score.key-columns", "entity,seq,anomaly",
+                "evaluate.label-column", "anomaly",
+                "evaluate.point-adjust", "true",
+                "evaluate.where", "seq >= " + trainRows,
+                "evaluate.output-dir", base + "/report");
+        PreprocessStep.run(JobContext.of(ctx.spark(), s.with("input.where", "seq < " + trainRows)));
+        TrainStep.Result trained = TrainStep.run(JobContext.of(ctx.spark(), s));
+        ScoreStep.run(JobContext.of(ctx.spark(), s.with("model.path", trained.bundle().path())));
+        EvaluateStep.Result r = EvaluateStep.run(JobContext.of(ctx.spark(), s));
+        ConfusionMatrix cm = r.metrics().confusion();
+        double f1 = cm.anomaly().f1();
+        double far = 100.0 * cm.fp() / Math.max(1, cm.fp() + cm.tn());
+        double mar = 100.0 * cm.fn() / Math.max(1, cm.fn() + cm.tp());
+        double paF1 = r.pointAdjusted().anomaly().f1();
+        double seconds = (System.nanoTime() - t0) / 1e9;
+
+        out.println();
+        out.printf("%-34s %6s %8s %8s%n", "method (SKAB outlier protocol)", "F1", "FAR %", "MAR %");
+        out.printf(Locale.ROOT, "%-34s %6.3f %8.2f %8.2f%n", "lakead LSTM-AE per entity", f1, far, mar);
+        out.printf(Locale.ROOT, "%-34s %6.3f %8.2f %8.2f%n", "chapter LSTM-AE (PyTorch, README)", 0.786, 32.7, 17.1);
+        out.printf("%-34s %6.2f%n", "leaderboard Conv-AE", 0.78);
+        out.printf("%-34s %6.2f%n", "leaderboard LSTM-AE", 0.74);
+        out.printf(Locale.ROOT, "point-adjusted F1 %.3f; ROC-AUC %.3f; %d test rows; %.0f s; settings: %s%n", paF1,
+                r.metrics().rocAuc(), cm.total(), seconds, trained.bundle().model().hyperparameters().entrySet()
+                        .stream().filter(e -> !e.getKey().equals("entity_thresholds")).toList());
+        out.printf(Locale.ROOT, "skab f1=%.3f far=%.2f mar=%.2f point_adjusted_f1=%.3f%n", f1, far, mar, paF1);
+        out.flush();
+    }
+}
