@@ -22,7 +22,7 @@ import java.util.Random;
  * it, then the percentile (or mean + k·σ) of those scores, times threshold.scale.
  */
 record EntityTrainer(LstmAutoencoderSpec spec, int epochs, int batchSize, String thresholdMethod, double percentile,
-                     double k, double scale, boolean maxAggregate) implements Serializable {
+                     double k, double scale, String aggregate) implements Serializable {
 
     /** What a task sends back: the entity's serialized model, threshold and loss per epoch. */
     record Result(String entity, byte[] model, EntityScaling scaling, double threshold, double[] epochLoss,
@@ -64,7 +64,7 @@ record EntityTrainer(LstmAutoencoderSpec spec, int epochs, int batchSize, String
     }
 
     private double threshold(List<Row> windows, ScaledWindowModel model, FeatureReader reader, int stepsIndex) {
-        Map<Long, double[]> perRecord = new HashMap<>(); // (segment, pos) -> {sum or max, count}
+        Map<Long, double[]> perRecord = new HashMap<>(); // (segment, pos) -> {sum, max, min, count}
         for (int from = 0; from < windows.size(); from += batchSize) {
             List<Row> part = windows.subList(from, Math.min(windows.size(), from + batchSize));
             double[] errors = model.score(tensor(part, reader, stepsIndex));
@@ -74,14 +74,18 @@ record EntityTrainer(LstmAutoencoderSpec spec, int epochs, int batchSize, String
                 int start = w.getInt(w.fieldIndex(SlidingWindows.START));
                 long length = w.getLong(w.fieldIndex(SlidingWindows.SEGMENT_LENGTH));
                 for (long p = start; p < Math.min(start + spec.window(), length); p++) {
-                    double[] acc = perRecord.computeIfAbsent(segment * 1_000_000_007L + p, x -> new double[2]);
-                    acc[0] = maxAggregate ? Math.max(acc[0], errors[i]) : acc[0] + errors[i];
-                    acc[1]++;
+                    double[] acc = perRecord.computeIfAbsent(segment * 1_000_000_007L + p,
+                            x -> new double[]{0, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, 0});
+                    acc[0] += errors[i];
+                    acc[1] = Math.max(acc[1], errors[i]);
+                    acc[2] = Math.min(acc[2], errors[i]);
+                    acc[3]++;
                 }
             }
         }
         double[] scores = perRecord.values().stream()
-                .mapToDouble(a -> maxAggregate ? a[0] : a[0] / a[1]).sorted().toArray();
+                .mapToDouble(a -> "max".equals(aggregate) ? a[1] : "min".equals(aggregate) ? a[2] : a[0] / a[3])
+                .sorted().toArray();
         double value;
         if ("mean-std".equals(thresholdMethod)) {
             double mean = java.util.Arrays.stream(scores).average().orElse(0);

@@ -35,6 +35,7 @@ import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
 
 /**
  * LSTM Autoencoder over sliding windows of each entity's series (timeseries.* settings), trained as one global
@@ -91,7 +92,7 @@ public final class LstmAutoencoderFamily implements ModelFamily {
         EntityTrainer trainer = new EntityTrainer(spec, opt.epochs(), opt.batchSizePerWorker(),
                 s.choice("threshold.method", "percentile", "mean-std"), s.number("threshold.percentile"),
                 s.number("threshold.k"), s.number("threshold.scale"),
-                "max".equals(s.choice("timeseries.aggregate", "mean", "max")));
+                s.choice("timeseries.aggregate", "mean", "max", "min"));
         long t0 = System.nanoTime();
         List<EntityTrainer.Result> results = windows.javaRDD()
                 .groupBy(r -> String.valueOf(r.get(0)))
@@ -148,8 +149,9 @@ public final class LstmAutoencoderFamily implements ModelFamily {
                 : BatchScorer.scoreWindows(windows, windowKeys, SlidingWindows.STEPS, model, window, batch);
         // every position a window covers (a short segment's padded window covers only its real records)
         Column last = least(col(SlidingWindows.START).plus(window - 1), col(SlidingWindows.SEGMENT_LENGTH).minus(1));
-        Column aggregate = "max".equals(s.choice("timeseries.aggregate", "mean", "max"))
-                ? max(col(BatchScorer.SCORE)) : avg(col(BatchScorer.SCORE));
+        String how = s.choice("timeseries.aggregate", "mean", "max", "min");
+        Column aggregate = "max".equals(how) ? max(col(BatchScorer.SCORE))
+                : "min".equals(how) ? min(col(BatchScorer.SCORE)) : avg(col(BatchScorer.SCORE));
         Dataset<Row> perRecord = windowScores
                 .select(col(entity).as("__e"), col(SlidingWindows.SEGMENT).as("__s"),
                         explode(org.apache.spark.sql.functions.sequence(col(SlidingWindows.START).cast("long"),
