@@ -44,11 +44,14 @@ public final class ThresholdCalculator {
         if (scale <= 0) {
             throw new LakeadException("Setting 'threshold.scale' must be positive, got " + scale);
         }
-        Map<String, Object> stats = stats(scores, scoreColumn, relErr);
+        // one pass for all quantiles: the summary ones and, for the percentile method, the threshold itself
+        double[] q = scores.stat().approxQuantile(scoreColumn,
+                new double[]{0.5, 0.95, 0.99, PERCENTILE.equals(method) ? p : 0.5}, relErr);
+        Map<String, Object> stats = stats(scores, scoreColumn, q);
         double value;
         Map<String, Object> params;
         if (PERCENTILE.equals(method)) {
-            value = scores.stat().approxQuantile(scoreColumn, new double[]{p}, relErr)[0];
+            value = q[3];
             params = Threshold.params("percentile", p, "relative_error", relErr);
         } else {
             value = (double) stats.get("mean") + k * (double) stats.get("std");
@@ -64,13 +67,12 @@ public final class ThresholdCalculator {
         return t;
     }
 
-    private static Map<String, Object> stats(Dataset<Row> scores, String c, double relErr) {
+    private static Map<String, Object> stats(Dataset<Row> scores, String c, double[] q) {
         Row r = scores.agg(count(col(c)), avg(col(c)), stddev_samp(col(c)), min(col(c)), max(col(c))).first();
         long n = r.getLong(0);
-        if (n == 0) {
+        if (n == 0 || q.length == 0) {
             throw new LakeadException("Cannot set a threshold: there are no training scores");
         }
-        double[] q = scores.stat().approxQuantile(c, new double[]{0.5, 0.95, 0.99}, relErr);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("count", n);
         m.put("mean", r.getDouble(1));
