@@ -39,6 +39,20 @@ public interface FeatureReader extends Serializable {
         };
     }
 
+    /** Packs the rows' inputs (read from column {@code first}) into one [rows, ...rowShape] float array. */
+    default org.nd4j.linalg.api.ndarray.INDArray pack(java.util.List<Row> rows, int first, int width) {
+        long[] shape = rowShape(width);
+        int size = (int) java.util.Arrays.stream(shape).reduce(1, (a, b) -> a * b);
+        float[] data = new float[rows.size() * size];
+        for (int i = 0; i < rows.size(); i++) {
+            read(rows.get(i), first, data, i * size);
+        }
+        long[] full = new long[shape.length + 1];
+        full[0] = rows.size();
+        System.arraycopy(shape, 0, full, 1, shape.length);
+        return org.nd4j.linalg.factory.Nd4j.create(data, full, 'c');
+    }
+
     /** A column of already scaled Spark ML vectors (the prepared training data). */
     static FeatureReader vectorColumn(int width) {
         return (row, first, dest, off) -> {

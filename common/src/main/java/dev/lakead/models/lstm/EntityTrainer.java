@@ -6,7 +6,6 @@ import org.apache.spark.sql.Row;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -100,11 +99,6 @@ record EntityTrainer(LstmAutoencoderSpec spec, int epochs, int batchSize, String
 
     /** Windows as one [n, features, steps] array. */
     private INDArray tensor(List<Row> windows, FeatureReader reader, int stepsIndex) {
-        int size = spec.inputSize() * spec.window();
-        float[] data = new float[windows.size() * size];
-        for (int i = 0; i < windows.size(); i++) {
-            reader.read(windows.get(i), stepsIndex, data, i * size);
-        }
-        return Nd4j.create(data, new long[]{windows.size(), spec.inputSize(), spec.window()}, 'c');
+        return reader.pack(windows, stepsIndex, spec.inputSize());
     }
 }

@@ -19,7 +19,6 @@ import org.apache.spark.sql.Row;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -201,14 +200,11 @@ public final class LstmAutoencoderFamily implements ModelFamily {
 
             @Override
             public DataSet next() {
-                float[] data = new float[batchSize * width * steps];
-                int n = 0;
-                while (rows.hasNext() && n < batchSize) {
-                    reader.read(rows.next(), 0, data, n * width * steps);
-                    n++;
+                List<Row> batch = new ArrayList<>(batchSize);
+                while (rows.hasNext() && batch.size() < batchSize) {
+                    batch.add(rows.next());
                 }
-                float[] used = n == batchSize ? data : java.util.Arrays.copyOf(data, n * width * steps);
-                INDArray x = Nd4j.create(used, new long[]{n, width, steps}, 'c');
+                INDArray x = reader.pack(batch, 0, width);
                 return new DataSet(x, x.dup());
             }
         });
