@@ -17,6 +17,29 @@ public interface AnomalyModel {
     /** Scores every row of {@code batch} ([rows, inputSize], float) in one network call. */
     double[] score(INDArray batch);
 
+    /**
+     * Per-feature reconstruction error of every row ([rows, inputSize]), so that a user can see which feature drove
+     * the score; null for models that do not reconstruct their input feature by feature.
+     */
+    default INDArray featureErrors(INDArray batch) {
+        return null;
+    }
+
+    /** Whether {@link #featureErrors} gives errors (setting {@code score.feature-errors} needs them). */
+    default boolean hasFeatureErrors() {
+        return false;
+    }
+
+    /** Scores and per-feature errors of a batch; reconstruction models override this to use one network call. */
+    default Detailed scoreDetailed(INDArray batch) {
+        INDArray errors = featureErrors(batch);
+        return new Detailed(score(batch), errors == null ? null : errors.toDoubleMatrix());
+    }
+
+    /** A batch's scores with their per-feature errors (null when the model has none). */
+    record Detailed(double[] scores, double[][] featureErrors) {
+    }
+
     /** The latent code of every row ([rows, latentSize]), for models that have one; null otherwise. */
     default INDArray latent(INDArray batch) {
         return null;

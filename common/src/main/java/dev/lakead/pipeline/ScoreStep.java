@@ -12,6 +12,7 @@ import dev.lakead.scoring.BatchScorer;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,13 +54,12 @@ public final class ScoreStep {
         List<String> partitions = s.strings("score.partition-columns");
         List<String> pass = passColumns(input.rows(), s.strings("score.key-columns"), partitions);
 
-        BatchScorer.LatentExport latent = BatchScorer.LatentExport.parse(
-                s.choice("score.latent-export", "none", "columns", "vector"));
+        BatchScorer.Outputs outputs = BatchScorer.Outputs.from(s);
         ModelFamily family = ModelFamilies.get(bundle.model().type());
         Dataset<Row> scored = family.sequence()
                 ? family.scoreRecords(bundle.pipeline().transform(input.rows()), pass, bundle.model(), s)
                 : BatchScorer.scoreRaw(input.rows(), pass, bundle.pipeline(), bundle.model(),
-                s.positiveInt("score.batch-size"), latent);
+                s.positiveInt("score.batch-size"), outputs);
         Dataset<Row> table = withDecision(scored, bundle, Timestamp.from(Instant.now()), pass, partitions);
 
         String out = s.required("score.output-path");
@@ -110,6 +110,12 @@ public final class ScoreStep {
             if (c.startsWith(BatchScorer.LATENT) && !pass.contains(c)) {
                 cols.add(col(c));
             }
+        }
+        if (Arrays.asList(scored.columns()).contains(BatchScorer.FEATURE_ERRORS)) {
+            // feature name → error, so that SQL can ask feature_errors['Pressure']
+            Column names = functions.array(bundle.pipeline().columns().stream().map(functions::lit)
+                    .toArray(Column[]::new));
+            cols.add(functions.map_from_arrays(names, col(BatchScorer.FEATURE_ERRORS)).as(BatchScorer.FEATURE_ERRORS));
         }
         for (String p : partitions) {
             cols.add(col(p));

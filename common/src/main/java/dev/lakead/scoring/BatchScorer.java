@@ -37,6 +37,31 @@ import static dev.lakead.io.ColumnRef.col;
 public final class BatchScorer {
     public static final String SCORE = "anomaly_score";
     public static final String LATENT = "latent";
+    /** Per-feature reconstruction errors, in the model's feature order (array of double). */
+    public static final String FEATURE_ERRORS = "feature_errors";
+
+    /** The optional output columns next to the score: the latent code and the per-feature errors. */
+    public record Outputs(LatentExport latent, boolean featureErrors) implements java.io.Serializable {
+        public static final Outputs SCORE_ONLY = new Outputs(LatentExport.NONE, false);
+
+        /** From the settings {@code score.latent-export} and {@code score.feature-errors}. */
+        public static Outputs from(dev.lakead.config.Settings s) {
+            return new Outputs(LatentExport.parse(s.choice("score.latent-export", "none", "columns", "vector")),
+                    s.bool("score.feature-errors"));
+        }
+
+        /** Fails with the setting's name when the model cannot produce what is asked. */
+        void requireSupportedBy(AnomalyModel model) {
+            if (latent != LatentExport.NONE && model.latentSize() == 0) {
+                throw new dev.lakead.LakeadException("Setting 'score.latent-export' is " + latent.name().toLowerCase()
+                        + " but a " + model.type() + " model has no latent space to export");
+            }
+            if (featureErrors && !model.hasFeatureErrors()) {
+                throw new dev.lakead.LakeadException("Setting 'score.feature-errors' is true but a " + model.type()
+                        + " model has no per-feature reconstruction error");
+            }
+        }
+    }
 
     /** Whether and how to add the model's latent code (e.g. the VAE's μ) to the output. */
     public enum LatentExport {
@@ -62,26 +87,26 @@ public final class BatchScorer {
     /** Scores raw input rows: the bundle's imputation and scaling are applied inside the batch loop. */
     public static Dataset<Row> scoreRaw(Dataset<Row> input, List<String> passColumns, FeaturePipeline pipeline,
                                         AnomalyModel model, int batchSize) {
-        return scoreRaw(input, passColumns, pipeline, model, batchSize, LatentExport.NONE);
+        return scoreRaw(input, passColumns, pipeline, model, batchSize, Outputs.SCORE_ONLY);
     }
 
-    /** As {@link #scoreRaw(Dataset, List, FeaturePipeline, AnomalyModel, int)}, adding the latent code. */
+    /** As {@link #scoreRaw(Dataset, List, FeaturePipeline, AnomalyModel, int)}, adding optional outputs. */
     public static Dataset<Row> scoreRaw(Dataset<Row> input, List<String> passColumns, FeaturePipeline pipeline,
-                                        AnomalyModel model, int batchSize, LatentExport latent) {
+                                        AnomalyModel model, int batchSize, Outputs outputs) {
         FeatureSelection.requireNumeric(input.schema(), pipeline.columns(), "the model's feature columns");
         List<Column> features = new ArrayList<>();
         for (String c : pipeline.columns()) {
             features.add(col(c).cast(DataTypes.DoubleType));
         }
         return score(input, passColumns, features, FeatureReader.rawColumns(pipeline.plan()), model, batchSize,
-                latent);
+                outputs);
     }
 
     /** Scores rows that already carry the scaled vector column {@link FeaturePipeline#FEATURES}. */
     public static Dataset<Row> scoreVectors(Dataset<Row> featured, List<String> passColumns, AnomalyModel model,
                                             int batchSize) {
         return score(featured, passColumns, List.of(col(FeaturePipeline.FEATURES)),
-                FeatureReader.vectorColumn(model.inputSize()), model, batchSize, LatentExport.NONE);
+                FeatureReader.vectorColumn(model.inputSize()), model, batchSize, Outputs.SCORE_ONLY);
     }
 
     /** Which model scores a row: one model for all rows, or one per entity (read from a pass-through column). */
@@ -96,8 +121,9 @@ public final class BatchScorer {
     public static Dataset<Row> scoreWindowsPerKey(Dataset<Row> windows, List<String> passColumns,
                                                   String stepsColumn, String keyColumn,
                                                   Map<String, ? extends AnomalyModel> models, int steps,
-                                                  int batchSize) {
+                                                  int batchSize, Outputs outputs) {
         AnomalyModel any = models.values().iterator().next();
+        outputs.requireSupportedBy(any);
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(windows.sparkSession().sparkContext());
         Map<String, ModelPayload> payloads = new HashMap<>();
         models.forEach((k, m) -> payloads.put(k, ModelPayload.of(m)));
@@ -109,7 +135,7 @@ public final class BatchScorer {
         Dataset<Row> grouped = windows.repartition(col(keyColumn)).sortWithinPartitions(col(keyColumn));
         int width = any.inputSize();
         FeatureReader reader = FeatureReader.windowColumn(width, steps);
-        return select(grouped, passColumns, List.of(col(stepsColumn)), any, LatentExport.NONE, (rows, passCount) -> {
+        return select(grouped, passColumns, List.of(col(stepsColumn)), any, outputs, (rows, passCount) -> {
             Map<String, AnomalyModel> taskModels = new HashMap<>();
             ModelSource source = row -> taskModels.computeIfAbsent(String.valueOf(row.get(keyIndex)), key -> {
                 ModelPayload p = all.value().get(key);
@@ -118,30 +144,27 @@ public final class BatchScorer {
                 }
                 return ExecutorModels.taskCopy(p);
             });
-            return new ScoredIterator(rows, source, reader, batchSize, width, passCount, LatentExport.NONE);
+            return new ScoredIterator(rows, source, reader, batchSize, width, passCount, outputs);
         });
     }
 
     /** Scores windows (see SlidingWindows): one score per window row of {@code stepsColumn}. */
     public static Dataset<Row> scoreWindows(Dataset<Row> windows, List<String> passColumns, String stepsColumn,
-                                            AnomalyModel model, int steps, int batchSize) {
+                                            AnomalyModel model, int steps, int batchSize, Outputs outputs) {
         return score(windows, passColumns, List.of(col(stepsColumn)),
-                FeatureReader.windowColumn(model.inputSize(), steps), model, batchSize, LatentExport.NONE);
+                FeatureReader.windowColumn(model.inputSize(), steps), model, batchSize, outputs);
     }
 
     private static Dataset<Row> score(Dataset<Row> input, List<String> passColumns, List<Column> featureColumns,
                                       FeatureReader reader, AnomalyModel model, int batchSize,
-                                      LatentExport latent) {
-        if (latent != LatentExport.NONE && model.latentSize() == 0) {
-            throw new dev.lakead.LakeadException("Setting 'score.latent-export' is " + latent.name().toLowerCase()
-                    + " but a " + model.type() + " model has no latent space");
-        }
+                                      Outputs outputs) {
+        outputs.requireSupportedBy(model);
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(input.sparkSession().sparkContext());
         Broadcast<ModelPayload> payload = sc.broadcast(ModelPayload.of(model));
         int width = model.inputSize();
-        return select(input, passColumns, featureColumns, model, latent, (rows, passCount) -> {
+        return select(input, passColumns, featureColumns, model, outputs, (rows, passCount) -> {
             AnomalyModel taskModel = ExecutorModels.taskCopy(payload.value());
-            return new ScoredIterator(rows, row -> taskModel, reader, batchSize, width, passCount, latent);
+            return new ScoredIterator(rows, row -> taskModel, reader, batchSize, width, passCount, outputs);
         });
     }
 
@@ -152,7 +175,8 @@ public final class BatchScorer {
 
     /** Selects pass-through + feature columns and maps every partition through the scoring iterator. */
     private static Dataset<Row> select(Dataset<Row> input, List<String> passColumns, List<Column> featureColumns,
-                                       AnomalyModel model, LatentExport latent, IteratorFactory factory) {
+                                       AnomalyModel model, Outputs outputs, IteratorFactory factory) {
+        LatentExport latent = outputs.latent();
         List<Column> selected = new ArrayList<>();
         List<StructField> outFields = new ArrayList<>();
         for (String c : passColumns) {
@@ -167,6 +191,10 @@ public final class BatchScorer {
             }
         } else if (latent == LatentExport.VECTOR) {
             outFields.add(DataTypes.createStructField(LATENT, SQLDataTypes.VectorType(), false));
+        }
+        if (outputs.featureErrors()) {
+            outFields.add(DataTypes.createStructField(FEATURE_ERRORS,
+                    DataTypes.createArrayType(DataTypes.DoubleType, false), false));
         }
         StructType outSchema = DataTypes.createStructType(outFields);
         int passCount = passColumns.size();
@@ -185,13 +213,15 @@ public final class BatchScorer {
         private final float[] buffer;
         private final Row[] rows;
         private final LatentExport latent;
+        private final boolean featureErrors;
         private final long[] rowShape;
         private final int rowSize;
         private Iterator<Row> ready = Collections.emptyIterator();
 
         ScoredIterator(Iterator<Row> input, ModelSource models, FeatureReader reader, int batchSize, int width,
-                       int passCount, LatentExport latent) {
-            this.latent = latent;
+                       int passCount, Outputs outputs) {
+            this.latent = outputs.latent();
+            this.featureErrors = outputs.featureErrors();
             this.rowShape = reader.rowShape(width);
             this.rowSize = (int) java.util.Arrays.stream(rowShape).reduce(1, (a, b) -> a * b);
             this.input = input;
@@ -239,9 +269,12 @@ public final class BatchScorer {
             shape[0] = n;
             System.arraycopy(rowShape, 0, shape, 1, rowShape.length);
             INDArray batch = Nd4j.create(data, shape, 'c');
-            double[] scores = model.score(batch);
+            AnomalyModel.Detailed detailed = featureErrors ? model.scoreDetailed(batch)
+                    : new AnomalyModel.Detailed(model.score(batch), null);
+            double[] scores = detailed.scores();
             double[][] codes = latent == LatentExport.NONE ? null : model.latent(batch).toDoubleMatrix();
-            int extra = codes == null ? 0 : latent == LatentExport.COLUMNS ? codes[0].length : 1;
+            int latentWidth = codes == null ? 0 : latent == LatentExport.COLUMNS ? codes[0].length : 1;
+            int extra = latentWidth + (featureErrors ? 1 : 0);
             List<Row> out = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 Object[] values = new Object[passCount + 1 + extra];
@@ -255,6 +288,9 @@ public final class BatchScorer {
                     }
                 } else if (latent == LatentExport.VECTOR) {
                     values[passCount + 1] = Vectors.dense(codes[i]);
+                }
+                if (featureErrors) {
+                    values[passCount + 1 + latentWidth] = detailed.featureErrors()[i];
                 }
                 out.add(RowFactory.create(values));
                 rows[i] = null;

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** LSTM Autoencoder end to end on multivariate series with an injected anomaly (global model). */
@@ -125,5 +126,23 @@ class LstmPipelineTest extends SparkTestSupport {
         EvaluateStep.Result eval = EvaluateStep.run(JobContext.of(spark, s));
         assertEquals(1.0, eval.pointAdjusted().anomaly().recall());
         assertTrue(eval.metrics().rocAuc() > 0.95, "ROC-AUC " + eval.metrics().rocAuc());
+
+        // per-feature errors: the injected shift is in feature a, and the features' errors average to the score
+        Settings withErrors = s.with("model.path", trained.bundle().path(), "score.feature-errors", "true",
+                "score.output-path", path("scores-feature-errors"));
+        ScoreStep.run(JobContext.of(spark, withErrors));
+        Dataset<Row> explained = spark.read().parquet(path("scores-feature-errors"));
+        assertEquals(3L * STEPS, explained.count());
+        Row worst = explained.where("machine = 'm2'").orderBy(org.apache.spark.sql.functions.desc("anomaly_score"))
+                .selectExpr("anomaly_score", "feature_errors['a']", "feature_errors['b']", "feature_errors['c']")
+                .first();
+        assertTrue(worst.getDouble(1) > worst.getDouble(2) && worst.getDouble(1) > worst.getDouble(3),
+                "feature a drives the anomaly: " + worst);
+        assertEquals(worst.getDouble(0), (worst.getDouble(1) + worst.getDouble(2) + worst.getDouble(3)) / 3, 1e-4);
+        assertEquals(0, explained.where("size(feature_errors) != 3").count());
+
+        var noLatent = assertThrows(dev.lakead.LakeadException.class, () -> ScoreStep.run(JobContext.of(spark,
+                withErrors.with("score.latent-export", "columns"))));
+        assertTrue(noLatent.getMessage().contains("score.latent-export"), noLatent.getMessage());
     }
 }

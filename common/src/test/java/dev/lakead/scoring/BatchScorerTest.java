@@ -213,4 +213,19 @@ class BatchScorerTest extends SparkTestSupport {
             assertEquals(viaMllib.get(i).getDouble(1), viaPlan.get(i).getDouble(1), 1e-6, "row " + i);
         }
     }
+
+    @Test
+    void featureErrorsAverageToTheScore() {
+        Dataset<Row> scored = BatchScorer.scoreRaw(input, List.of("id"), pipeline, model, 64,
+                new BatchScorer.Outputs(BatchScorer.LatentExport.NONE, true));
+        assertEquals(List.of("id", BatchScorer.SCORE, BatchScorer.FEATURE_ERRORS), Arrays.asList(scored.columns()));
+        List<Row> out = scored.collectAsList();
+        assertEquals(N, out.size());
+        for (Row r : out) {
+            List<Double> errors = r.getList(2);
+            assertEquals(FEATURES.size(), errors.size());
+            assertEquals(r.getDouble(1), errors.stream().mapToDouble(Double::doubleValue).average().orElseThrow(),
+                    1e-6 * Math.max(1, r.getDouble(1)), "row " + r.getLong(0));
+        }
+    }
 }

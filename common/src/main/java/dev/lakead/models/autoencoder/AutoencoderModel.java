@@ -24,9 +24,25 @@ public final class AutoencoderModel extends NetworkModel {
 
     @Override
     public double[] score(INDArray batch) {
-        INDArray reconstructed = network.output(batch, false);
-        INDArray diff = reconstructed.subi(batch);
-        return diff.muli(diff).mean(1).toDoubleVector();
+        return featureErrors(batch).mean(1).toDoubleVector();
+    }
+
+    /** Squared error of each feature. */
+    @Override
+    public boolean hasFeatureErrors() {
+        return true;
+    }
+
+    @Override
+    public INDArray featureErrors(INDArray batch) {
+        INDArray diff = network.output(batch, false).subi(batch);
+        return diff.muli(diff);
+    }
+
+    @Override
+    public Detailed scoreDetailed(INDArray batch) {
+        INDArray errors = featureErrors(batch);
+        return new Detailed(errors.mean(1).toDoubleVector(), errors.toDoubleMatrix());
     }
 
     @Override

@@ -16,6 +16,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -30,11 +31,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import static dev.lakead.io.ColumnRef.col;
-import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.least;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.min;
 
 /**
  * LSTM Autoencoder over sliding windows of each entity's series (timeseries.* settings), trained as one global
@@ -142,26 +140,40 @@ public final class LstmAutoencoderFamily implements ModelFamily {
         List<String> windowKeys = List.of(entity, SlidingWindows.SEGMENT, SlidingWindows.START,
                 SlidingWindows.SEGMENT_LENGTH);
         int batch = s.positiveInt("score.batch-size");
+        BatchScorer.Outputs outputs = BatchScorer.Outputs.from(s);
         Dataset<Row> windowScores = model instanceof PerEntityModels perEntity
                 ? BatchScorer.scoreWindowsPerKey(windows, windowKeys, SlidingWindows.STEPS, entity,
-                perEntity.models(), window, batch)
-                : BatchScorer.scoreWindows(windows, windowKeys, SlidingWindows.STEPS, model, window, batch);
+                perEntity.models(), window, batch, outputs)
+                : BatchScorer.scoreWindows(windows, windowKeys, SlidingWindows.STEPS, model, window, batch, outputs);
         // every position a window covers (a short segment's padded window covers only its real records)
         Column last = least(col(SlidingWindows.START).plus(window - 1), col(SlidingWindows.SEGMENT_LENGTH).minus(1));
         String how = s.choice("timeseries.aggregate", "mean", "max", "min");
-        Column aggregate = "max".equals(how) ? max(col(BatchScorer.SCORE))
-                : "min".equals(how) ? min(col(BatchScorer.SCORE)) : avg(col(BatchScorer.SCORE));
-        Dataset<Row> perRecord = windowScores
-                .select(col(entity).as("__e"), col(SlidingWindows.SEGMENT).as("__s"),
-                        explode(org.apache.spark.sql.functions.sequence(col(SlidingWindows.START).cast("long"),
-                                last.cast("long"))).as("__p"),
-                        col(BatchScorer.SCORE))
-                .groupBy("__e", "__s", "__p").agg(aggregate.as(BatchScorer.SCORE));
+        java.util.function.Function<Column, Column> aggregate = "max".equals(how) ? functions::max
+                : "min".equals(how) ? functions::min : functions::avg;
+        List<Column> perWindow = new ArrayList<>(List.of(col(entity).as("__e"), col(SlidingWindows.SEGMENT).as("__s"),
+                explode(functions.sequence(col(SlidingWindows.START).cast("long"), last.cast("long"))).as("__p"),
+                col(BatchScorer.SCORE)));
+        List<Column> aggregates = new ArrayList<>(List.of(aggregate.apply(col(BatchScorer.SCORE))
+                .as(BatchScorer.SCORE)));
+        if (outputs.featureErrors()) { // each feature's error aggregated over the covering windows, as the score
+            perWindow.add(col(BatchScorer.FEATURE_ERRORS));
+            Column[] perFeature = new Column[model.inputSize()];
+            for (int i = 0; i < perFeature.length; i++) {
+                perFeature[i] = aggregate.apply(col(BatchScorer.FEATURE_ERRORS).getItem(i));
+            }
+            aggregates.add(functions.array(perFeature).as(BatchScorer.FEATURE_ERRORS));
+        }
+        Dataset<Row> perRecord = windowScores.select(perWindow.toArray(new Column[0]))
+                .groupBy("__e", "__s", "__p")
+                .agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(new Column[0]));
         List<Column> out = new ArrayList<>();
         for (String c : passColumns) {
             out.add(col(c));
         }
         out.add(col(BatchScorer.SCORE));
+        if (outputs.featureErrors()) {
+            out.add(col(BatchScorer.FEATURE_ERRORS));
+        }
         Dataset<Row> scored = positioned.join(perRecord, positioned.col(entity).equalTo(perRecord.col("__e"))
                         .and(positioned.col(SlidingWindows.SEGMENT).equalTo(perRecord.col("__s")))
                         .and(positioned.col(SlidingWindows.POS).cast("long").equalTo(perRecord.col("__p"))), "left");

@@ -40,6 +40,21 @@ public final class ScaledWindowModel implements AnomalyModel {
         return network.score(scaling.apply(windows));
     }
 
+    @Override
+    public boolean hasFeatureErrors() {
+        return true;
+    }
+
+    @Override
+    public INDArray featureErrors(INDArray windows) {
+        return network.featureErrors(scaling.apply(windows));
+    }
+
+    @Override
+    public Detailed scoreDetailed(INDArray windows) {
+        return network.scoreDetailed(scaling.apply(windows));
+    }
+
     /** A marker byte, the scaling (features, then mean and std per feature), then the network's bytes. */
     @Override
     public byte[] toBytes() {

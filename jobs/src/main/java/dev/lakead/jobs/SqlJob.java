@@ -1,0 +1,97 @@
+package dev.lakead.jobs;
+
+import dev.lakead.LakeadException;
+import dev.lakead.pipeline.JobContext;
+import org.apache.spark.sql.AnalysisException;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs SQL against the session catalog (the score tables the jobs registered) or straight over files
+ * ({@code SELECT … FROM parquet.`/path`}). The last statement's result is printed as a table or written as
+ * CSV / JSON / Parquet for notebooks and scripts.
+ */
+@Command(name = "sql", mixinStandardHelpOptions = true,
+        description = {"Run SQL over the score tables (or parquet.`path`); print the last result or write it out.",
+                "Statements are separated by ';'."})
+final class SqlJob extends SparkJob {
+    enum Format { table, csv, json, parquet }
+
+    @Parameters(paramLabel = "SQL", arity = "0..*", description = "SQL statement(s); ';' separates several.")
+    List<String> statements = new ArrayList<>();
+    @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "Read the SQL from a file.")
+    Path file;
+    @Option(names = "--output", paramLabel = "PATH", description = "Write the last result here (a folder for csv/json/parquet) instead of printing it.")
+    String output;
+    @Option(names = "--format", defaultValue = "table", description = "table, csv, json or parquet. Default: ${DEFAULT-VALUE}.")
+    Format format;
+    @Option(names = "--max-rows", defaultValue = "100", description = "Rows printed in table format. Default: ${DEFAULT-VALUE}.")
+    int maxRows;
+
+    List<String> sqlStatements() {
+        StringBuilder text = new StringBuilder(String.join(";\n", statements));
+        if (file != null) {
+            try {
+                text.append(";\n").append(Files.readString(file));
+            } catch (IOException e) {
+                throw new LakeadException("cannot read SQL file " + file + ": " + e.getMessage());
+            }
+        }
+        List<String> out = new ArrayList<>();
+        for (String s : text.toString().split(";")) {
+            if (!s.isBlank()) {
+                out.add(s.strip());
+            }
+        }
+        if (out.isEmpty()) {
+            throw new LakeadException("no SQL given (pass a statement or --file)");
+        }
+        return out;
+    }
+
+    @Override
+    protected void validate(dev.lakead.config.Settings settings) {
+        sqlStatements();
+        if (format != Format.table && output == null) {
+            throw new LakeadException("--format " + format + " needs --output");
+        }
+    }
+
+    @Override
+    protected void run(JobContext ctx, PrintWriter out) {
+        Dataset<Row> last = null;
+        for (String statement : sqlStatements()) {
+            try {
+                last = ctx.spark().sql(statement);
+            } catch (Exception e) {
+                if (!(e instanceof AnalysisException)) {
+                    throw e;
+                }
+                throw new LakeadException("SQL failed: " + e.getMessage().lines().findFirst().orElse("")
+                        + "\n  in: " + statement);
+            }
+        }
+        if (output == null) {
+            out.print(last.showString(maxRows, 0, false));
+            return;
+        }
+        var writer = last.coalesce(1).write().mode(SaveMode.Overwrite);
+        switch (format) {
+            case csv -> writer.option("header", "true").csv(output);
+            case json -> writer.json(output);
+            case parquet, table -> writer.parquet(output);
+        }
+        out.printf("written: %s (%s)%n", output, format == Format.table ? "parquet" : format);
+    }
+}
