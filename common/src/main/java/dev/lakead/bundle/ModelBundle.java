@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  * A versioned model directory, {@code <root>/<name>/<version>/}:
  * <pre>
  *   metadata.json     model type, feature columns in order, hyperparameters, training rows, loss curve, ...
- *   threshold.json    the active threshold with its method and parameters
+ *   threshold.json    the active threshold with its method and parameters (and its version number)
+ *   thresholds/tN.json every threshold version ever set (t1 at training; the threshold job adds t2, t3, ...)
  *   network.bin       the serialized network (DL4J ModelSerializer format for the Autoencoder)
  *   preprocessing/    the fitted MLlib pipeline (imputer, assembler, scaler) and its feature columns
  * </pre>
@@ -35,6 +36,7 @@ public final class ModelBundle {
     private static final Logger LOG = LoggerFactory.getLogger(ModelBundle.class);
     public static final String METADATA = "metadata.json";
     public static final String THRESHOLD = "threshold.json";
+    public static final String THRESHOLD_VERSIONS = "thresholds";
     public static final String NETWORK = "network.bin";
     public static final String PREPROCESSING = "preprocessing";
     public static final int FORMAT_VERSION = 1;
@@ -46,6 +48,7 @@ public final class ModelBundle {
     private final FeaturePipeline pipeline;
     private final AnomalyModel model;
     private final Threshold threshold;
+    private int thresholdVersion = 1;
 
     public ModelBundle(String path, Map<String, Object> metadata, FeaturePipeline pipeline, AnomalyModel model,
                        Threshold threshold) {
@@ -128,7 +131,8 @@ public final class ModelBundle {
             Map<String, Object> meta = new LinkedHashMap<>(metadata);
             meta.put("format_version", FORMAT_VERSION);
             files.writeString(tmp + "/" + METADATA, JSON.writeValueAsString(meta));
-            files.writeString(tmp + "/" + THRESHOLD, JSON.writeValueAsString(threshold.asMap()));
+            files.writeString(tmp + "/" + THRESHOLD, thresholdJson(threshold, 1));
+            files.writeString(tmp + "/" + THRESHOLD_VERSIONS + "/t1.json", thresholdJson(threshold, 1));
             files.writeBytes(tmp + "/" + NETWORK, model.toBytes());
             pipeline.save(files, tmp + "/" + PREPROCESSING);
             files.renameInto(tmp, target);
@@ -143,14 +147,59 @@ public final class ModelBundle {
         }
     }
 
-    /** Replaces the active threshold (written beside, then moved over the old file). */
+    /**
+     * Stores {@code newThreshold} as the next threshold version and makes it the active one; earlier versions stay
+     * under thresholds/ (a bundle from before versioning gets its old threshold archived as t1 first).
+     */
     public ModelBundle withThreshold(HadoopFiles files, Threshold newThreshold) {
+        String versions = path + "/" + THRESHOLD_VERSIONS;
         try {
-            files.writeString(path + "/" + THRESHOLD, JSON.writeValueAsString(newThreshold.asMap()));
+            if (!files.exists(versions + "/t1.json")) {
+                files.writeString(versions + "/t1.json", thresholdJson(threshold, 1));
+            }
+            int next = 2;
+            while (files.exists(versions + "/t" + next + ".json")) {
+                next++;
+            }
+            files.writeString(versions + "/t" + next + ".json", thresholdJson(newThreshold, next));
+            files.replaceString(path + "/" + THRESHOLD, thresholdJson(newThreshold, next));
+            LOG.info("Threshold version t{} of {} is now active: {}", next, path, newThreshold.describe());
         } catch (IOException e) {
-            throw new LakeadException("Cannot write " + path + "/" + THRESHOLD + ": " + e.getMessage(), e);
+            throw new LakeadException("Cannot write the threshold of " + path + ": " + e.getMessage(), e);
         }
-        return new ModelBundle(path, metadata, pipeline, model, newThreshold);
+        return load(path, metadata, pipeline, model, files);
+    }
+
+    /** Makes an earlier threshold version the active one again (a rollback); returns the bundle with it. */
+    public ModelBundle activateThreshold(HadoopFiles files, int version) {
+        String file = path + "/" + THRESHOLD_VERSIONS + "/t" + version + ".json";
+        if (!files.exists(file)) {
+            throw new LakeadException("Model bundle " + path + " has no threshold version " + version + " (" + file
+                    + ")");
+        }
+        files.replaceString(path + "/" + THRESHOLD, files.readString(file));
+        LOG.info("Threshold version t{} of {} is now active", version, path);
+        return load(path, metadata, pipeline, model, files);
+    }
+
+    /** The active threshold's version (1 = the one set at training). */
+    public int thresholdVersion() {
+        return thresholdVersion;
+    }
+
+    private static ModelBundle load(String path, Map<String, Object> metadata, FeaturePipeline pipeline,
+                                    AnomalyModel model, HadoopFiles files) {
+        Map<String, Object> json = readJson(files, path, THRESHOLD);
+        ModelBundle b = new ModelBundle(path, metadata, pipeline, model, Threshold.fromMap(json));
+        b.thresholdVersion = ((Number) json.getOrDefault("version", 1)).intValue();
+        return b;
+    }
+
+    private static String thresholdJson(Threshold t, int version) throws IOException {
+        Map<String, Object> m = new LinkedHashMap<>(t.asMap());
+        m.put("version", version);
+        m.put("created_at", java.time.Instant.now().toString());
+        return JSON.writeValueAsString(m);
     }
 
     @SuppressWarnings("unchecked")
@@ -165,8 +214,11 @@ public final class ModelBundle {
         }
         Map<String, Object> meta = readJson(files, path, METADATA);
         Threshold threshold;
+        int thresholdVersion;
         try {
-            threshold = Threshold.fromMap(readJson(files, path, THRESHOLD));
+            Map<String, Object> json = readJson(files, path, THRESHOLD);
+            threshold = Threshold.fromMap(json);
+            thresholdVersion = ((Number) json.getOrDefault("version", 1)).intValue();
         } catch (RuntimeException e) {
             throw new LakeadException("Model bundle " + path + ": " + THRESHOLD + " is corrupt: " + e.getMessage(), e);
         }
@@ -195,7 +247,9 @@ public final class ModelBundle {
             throw new LakeadException("Model bundle " + path + " is inconsistent: the network takes "
                     + model.inputSize() + " inputs but there are " + pipeline.size() + " feature columns");
         }
-        return new ModelBundle(path, meta, pipeline, model, threshold);
+        ModelBundle bundle = new ModelBundle(path, meta, pipeline, model, threshold);
+        bundle.thresholdVersion = thresholdVersion;
+        return bundle;
     }
 
     @SuppressWarnings("unchecked")

@@ -50,6 +50,25 @@ public final class HadoopFiles {
         }
     }
 
+    /**
+     * Replaces a small file: the new content is written beside it and renamed over it, so a reader sees the old
+     * or the new file, never a half-written one.
+     */
+    public void replaceString(String path, String text) {
+        String tmp = path + "._tmp-" + java.util.UUID.randomUUID();
+        writeString(tmp, text);
+        try {
+            FileSystem fs = fs(path);
+            Path target = new Path(path);
+            if (fs.exists(target) && !fs.delete(target, false) || !fs.rename(new Path(tmp), target)) {
+                throw new IOException("rename of " + tmp + " failed");
+            }
+        } catch (IOException e) {
+            delete(tmp);
+            throw new LakeadException("Cannot replace " + path + ": " + e.getMessage(), e);
+        }
+    }
+
     public String readString(String path) {
         return new String(readBytes(path), StandardCharsets.UTF_8);
     }

@@ -82,7 +82,7 @@ public final class TableReader {
     }
 
     /** Hive-style partition columns (name=value directories) under a table directory, outermost first. */
-    static List<String> partitionColumns(SparkSession spark, String path) {
+    public static List<String> partitionColumns(SparkSession spark, String path) {
         List<String> names = new ArrayList<>();
         try {
             Path dir = new Path(path);

@@ -57,7 +57,7 @@ public final class EvaluateStep {
         String label = s.required("evaluate.label-column");
         String labelsPath = s.string("evaluate.labels-path");
         if (!Arrays.asList(scores.columns()).contains(label) && !labelsPath.isBlank()) {
-            scores = joinLabels(ctx, scores, labelsPath, label, s.strings("evaluate.join-columns"));
+            scores = joinLabels(ctx, scores, labelsPath, label, s.strings("evaluate.join-columns"), "evaluate");
         }
         String dir = s.required("evaluate.output-dir");
         Dataset<Row> labelled = BinaryEvaluator.withBinaryLabel(scores, label).cache();
@@ -113,16 +113,18 @@ public final class EvaluateStep {
         return new Result(metrics, pointAdjusted, reportPath, report);
     }
 
-    private static Dataset<Row> joinLabels(JobContext ctx, Dataset<Row> scores, String labelsPath, String label,
-                                           List<String> keys) {
+    /** Joins the label column from a labels table (settings {@code <prefix>.labels-path / .join-columns}). */
+    static Dataset<Row> joinLabels(JobContext ctx, Dataset<Row> scores, String labelsPath, String label,
+                                   List<String> keys, String prefix) {
         if (keys.isEmpty()) {
-            throw new LakeadException("Setting 'evaluate.join-columns' is required with evaluate.labels-path");
+            throw new LakeadException("Setting '" + prefix + ".join-columns' is required with " + prefix
+                    + ".labels-path");
         }
-        TableReader.requireExists(ctx.spark(), labelsPath, "evaluate.labels-path");
+        TableReader.requireExists(ctx.spark(), labelsPath, prefix + ".labels-path");
         Dataset<Row> labels = ctx.spark().read().parquet(labelsPath);
         for (String k : keys) {
             if (!Arrays.asList(labels.columns()).contains(k) || !Arrays.asList(scores.columns()).contains(k)) {
-                throw new LakeadException("Join column '" + k + "' (setting 'evaluate.join-columns') must be in both"
+                throw new LakeadException("Join column '" + k + "' (setting '" + prefix + ".join-columns') must be in both"
                         + " the score table and " + labelsPath);
             }
         }

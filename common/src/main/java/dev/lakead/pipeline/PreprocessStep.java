@@ -57,6 +57,16 @@ public final class PreprocessStep {
             }
             notFeatures.addAll(carried);
         }
+        String segment = s.string("threshold.segment-column");
+        if (!segment.isBlank() && !carried.contains(segment)) { // per-segment thresholds need it with the scores
+            if (!Arrays.asList(table.rows().columns()).contains(segment)) {
+                throw new dev.lakead.LakeadException("Segment column '" + segment + "' (setting"
+                        + " 'threshold.segment-column') is not in the input; input columns: "
+                        + String.join(", ", table.rows().columns()));
+            }
+            carried.add(segment);
+            notFeatures.add(segment);
+        }
         List<String> columns = FeatureSelection.resolve(table.rows().schema(), s, notFeatures);
         LOG.info("Feature columns ({}): {}", columns.size(), columns);
 

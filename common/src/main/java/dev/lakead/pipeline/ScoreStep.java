@@ -52,7 +52,11 @@ public final class ScoreStep {
                 bundle.version(), bundle.threshold().describe());
         TableReader.Table input = TableReader.read(ctx.spark(), s);
         List<String> partitions = s.strings("score.partition-columns");
-        List<String> pass = passColumns(input.rows(), s.strings("score.key-columns"), partitions);
+        List<String> keys = new ArrayList<>(s.strings("score.key-columns"));
+        if (bundle.threshold().perSegment() && !keys.contains(bundle.threshold().segmentColumn())) {
+            keys.add(bundle.threshold().segmentColumn()); // decides each record's threshold; kept in the output
+        }
+        List<String> pass = passColumns(input.rows(), keys, partitions);
 
         BatchScorer.Outputs outputs = BatchScorer.Outputs.from(s);
         ModelFamily family = ModelFamilies.get(bundle.model().type());
@@ -88,12 +92,27 @@ public final class ScoreStep {
         return new ArrayList<>(pass);
     }
 
+    /** The global threshold, or each record's segment threshold (the global one for segments without one). */
+    static Column thresholdColumn(dev.lakead.thresholds.Threshold t) {
+        if (!t.perSegment() || t.segments().isEmpty()) {
+            return lit(t.value());
+        }
+        List<Column> kv = new ArrayList<>();
+        t.segments().forEach((k, v) -> {
+            kv.add(lit(k));
+            kv.add(lit(v));
+        });
+        Column bySegment = functions.map(kv.toArray(new Column[0]));
+        return functions.coalesce(functions.element_at(bySegment, col(t.segmentColumn()).cast("string")),
+                lit(t.value()));
+    }
+
     /** The score table's columns: keys, score, decision, threshold and model identity, then partition columns. */
     static Dataset<Row> withDecision(Dataset<Row> scored, ModelBundle bundle, Timestamp scoredAt, List<String> pass,
                                      List<String> partitions) {
         // one threshold for the model, or each record's entity threshold (per-entity time-series models)
         boolean perEntity = Arrays.asList(scored.columns()).contains(LstmAutoencoderFamily.ENTITY_THRESHOLD);
-        Column threshold = perEntity ? col(LstmAutoencoderFamily.ENTITY_THRESHOLD) : lit(bundle.threshold().value());
+        Column threshold = perEntity ? col(LstmAutoencoderFamily.ENTITY_THRESHOLD) : thresholdColumn(bundle.threshold());
         List<Column> cols = new ArrayList<>();
         for (String c : pass) {
             if (!partitions.contains(c)) {

@@ -1,7 +1,11 @@
 package dev.lakead.pipeline;
 
+import dev.lakead.LakeadException;
 import dev.lakead.bundle.ModelBundle;
 import dev.lakead.config.Settings;
+import dev.lakead.evaluation.BinaryEvaluator;
+import dev.lakead.features.FeaturePipeline;
+import dev.lakead.io.TableReader;
 import dev.lakead.models.AnomalyModel;
 import dev.lakead.models.ModelFamilies;
 import dev.lakead.models.ModelFamily;
@@ -13,11 +17,14 @@ import org.apache.spark.sql.Row;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * threshold: scores the training features with a bundle's model on the executors and stores a new threshold
- * (method and parameters from threshold.*) in the bundle. Train runs the same computation.
+ * threshold: computes a new threshold for a bundle on the executors (method and parameters from threshold.*) and
+ * stores it as the bundle's next threshold version. The scores come from the training data (percentile, mean-std)
+ * or from a labelled validation table (youden, max-f1, target-fpr). Train runs the same computation.
  */
 public final class ThresholdStep {
     private static final Logger LOG = LoggerFactory.getLogger(ThresholdStep.class);
@@ -30,23 +37,68 @@ public final class ThresholdStep {
         ModelBundle bundle = ctx.loadBundle();
         PreparedData prepared = PreparedData.load(ctx.spark(), ctx.files(), s.required("prepared.path"));
         if (!prepared.pipeline().columns().equals(bundle.pipeline().columns())) {
-            throw new dev.lakead.LakeadException("Prepared data " + prepared.path() + " has features "
+            throw new LakeadException("Prepared data " + prepared.path() + " has features "
                     + prepared.pipeline().columns() + " but model bundle " + bundle.path() + " expects "
                     + bundle.pipeline().columns());
         }
-        Threshold t = fromTrainingScores(prepared, ModelFamilies.get(bundle.model().type()), bundle.model(), s);
+        Threshold t = compute(ctx, prepared, ModelFamilies.get(bundle.model().type()), bundle.model());
         LOG.info("Replacing threshold of {}: {} -> {}", bundle.path(), bundle.threshold().describe(), t.describe());
         bundle.withThreshold(ctx.files(), t);
         return t;
     }
 
-    static Threshold fromTrainingScores(PreparedData prepared, ModelFamily family, AnomalyModel model, Settings s) {
-        Dataset<Row> scores = family.scoreRecords(prepared.features(), List.of(), model, s).cache();
+    /** The threshold for a model: from its training scores, or from the labelled validation table. */
+    static Threshold compute(JobContext ctx, PreparedData prepared, ModelFamily family, AnomalyModel model) {
+        Settings s = ctx.settings();
+        String segment = s.string("threshold.segment-column");
+        boolean labelled = ThresholdCalculator.needsLabels(ThresholdCalculator.method(s));
+        Dataset<Row> scores = (labelled ? validationScores(ctx, prepared.pipeline(), family, model)
+                : family.scoreRecords(prepared.features(), segment.isBlank() ? List.of() : List.of(segment), model,
+                s)).cache();
         try {
-            return ThresholdCalculator.compute(scores, BatchScorer.SCORE, s);
+            return ThresholdCalculator.compute(scores, BatchScorer.SCORE, labelled ? BinaryEvaluator.LABEL : null, s);
         } finally {
             scores.unpersist();
         }
     }
 
+    /**
+     * The validation table's scores with the binary label column {@link BinaryEvaluator#LABEL}: an already-scored
+     * table (it has {@link BatchScorer#SCORE}) as is, else raw records scored with the model.
+     */
+    static Dataset<Row> validationScores(JobContext ctx, FeaturePipeline pipeline, ModelFamily family,
+                                         AnomalyModel model) {
+        Settings s = ctx.settings();
+        String path = s.string("threshold.validation.path");
+        if (path.isBlank()) {
+            throw new LakeadException("Threshold method '" + ThresholdCalculator.method(s) + "' needs a labelled"
+                    + " validation table: set 'threshold.validation.path'");
+        }
+        String label = s.required("threshold.validation.label-column");
+        String segment = s.string("threshold.segment-column");
+        TableReader.Table table = TableReader.read(ctx.spark(), path, s.choice("input.format", "parquet", "csv"),
+                s.bool("input.csv.header"), s.string("input.csv.delimiter"), "");
+        Dataset<Row> rows = TableReader.filtered(table.rows(), s.string("threshold.validation.where"),
+                "threshold.validation.where", path);
+        List<String> columns = Arrays.asList(rows.columns());
+        for (String c : segment.isBlank() ? List.of(label) : List.of(label, segment)) {
+            if (!columns.contains(c)) {
+                throw new LakeadException("Column '" + c + "' (settings threshold.validation.label-column /"
+                        + " threshold.segment-column) is not in the validation table " + path + "; columns: "
+                        + String.join(", ", columns));
+            }
+        }
+        Dataset<Row> scored;
+        if (columns.contains(BatchScorer.SCORE)) {
+            LOG.info("Validation table {} is already scored: using its {} column", path, BatchScorer.SCORE);
+            scored = rows;
+        } else {
+            List<String> pass = new ArrayList<>(List.of(label));
+            if (!segment.isBlank() && !segment.equals(label)) {
+                pass.add(segment);
+            }
+            scored = family.scoreRecords(pipeline.transform(rows), pass, model, s);
+        }
+        return BinaryEvaluator.withBinaryLabel(scored, label);
+    }
 }

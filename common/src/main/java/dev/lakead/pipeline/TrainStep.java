@@ -39,7 +39,7 @@ public final class TrainStep {
 
         ModelFamily.Trained trained = family.train(prepared.features(), prepared.pipeline().size(),
                 prepared.pipeline().scaler(), s);
-        Threshold threshold = ThresholdStep.fromTrainingScores(prepared, family, trained.model(), s);
+        Threshold threshold = ThresholdStep.compute(ctx, prepared, family, trained.model());
 
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("model_type", family.type());

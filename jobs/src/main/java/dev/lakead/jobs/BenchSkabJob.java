@@ -59,6 +59,7 @@ final class BenchSkabJob extends SparkJob {
                 "score.table-name", "",
                 "score.partition-columns", "",
                 "score.key-columns", "entity,seq,anomaly",
+                "score.feature-errors", "true",
                 "evaluate.label-column", "anomaly",
                 "evaluate.point-adjust", "true",
                 "evaluate.where", "seq >= " + trainRows,
@@ -83,7 +84,29 @@ final class BenchSkabJob extends SparkJob {
         out.printf(Locale.ROOT, "point-adjusted F1 %.3f; ROC-AUC %.3f; %d test rows; %.0f s; settings: %s%n", paF1,
                 r.metrics().rocAuc(), cm.total(), seconds, trained.bundle().model().hyperparameters().entrySet()
                         .stream().filter(e -> !e.getKey().equals("entity_thresholds")).toList());
+        printWhereTheErrorsAre(ctx, base + "/scores", out);
         out.printf(Locale.ROOT, "skab f1=%.3f far=%.2f mar=%.2f point_adjusted_f1=%.3f%n", f1, far, mar, paF1);
         out.flush();
+    }
+
+    /**
+     * Test rows by region of their experiment (before the first labelled anomaly, inside, after the last): rows,
+     * flagged rows and each sensor's median reconstruction error, so one sees where the false alarms come from.
+     */
+    private void printWhereTheErrorsAre(JobContext ctx, String scores, PrintWriter out) {
+        StringBuilder medians = new StringBuilder();
+        for (String f : SENSORS.split(",")) {
+            medians.append(String.format(Locale.ROOT, ", round(percentile_approx(feature_errors['%s'], 0.5), 2) AS `%s`",
+                    f, f.length() > 10 ? f.substring(0, 10) : f));
+        }
+        var spark = ctx.spark();
+        spark.read().parquet(scores).where("seq >= " + trainRows).createOrReplaceTempView("skab_scores");
+        String sql = "WITH b AS (SELECT entity, min(CASE WHEN anomaly = 1 THEN seq END) a0,"
+                + " max(CASE WHEN anomaly = 1 THEN seq END) a1 FROM skab_scores GROUP BY entity)"
+                + " SELECT CASE WHEN anomaly = 1 THEN '2 anomaly' WHEN seq < a0 THEN '1 before' ELSE '3 after' END"
+                + " AS region, count(*) AS rows, sum(CAST(is_anomaly AS INT)) AS flagged" + medians
+                + " FROM skab_scores JOIN b USING (entity) GROUP BY 1 ORDER BY 1";
+        out.println("test rows by region (median per-sensor reconstruction error):");
+        out.print(spark.sql(sql).showString(10, 0, false));
     }
 }

@@ -22,6 +22,7 @@ import java.util.Random;
  */
 record EntityTrainer(LstmAutoencoderSpec spec, int epochs, int batchSize, String thresholdMethod, double percentile,
                      double k, double scale, String aggregate) implements Serializable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EntityTrainer.class);
 
     /** What a task sends back: the entity's serialized model, threshold and loss per epoch. */
     record Result(String entity, byte[] model, EntityScaling scaling, double threshold, double[] epochLoss,
@@ -29,6 +30,7 @@ record EntityTrainer(LstmAutoencoderSpec spec, int epochs, int batchSize, String
     }
 
     Result train(String entity, Iterable<Row> windowRows) {
+        long t0 = System.nanoTime();
         List<Row> windows = new ArrayList<>();
         windowRows.forEach(windows::add);
         int width = spec.inputSize();
@@ -58,8 +60,12 @@ record EntityTrainer(LstmAutoencoderSpec spec, int epochs, int batchSize, String
         }
         LstmAutoencoderModel network = new LstmAutoencoderModel(net, "mae".equals(spec.loss()), spec.asMap());
         ScaledWindowModel model = new ScaledWindowModel(network, scaling);
-        return new Result(entity, network.toBytes(), scaling, threshold(windows, model, reader, stepsIndex),
-                epochLoss, windows.size());
+        double threshold = threshold(windows, model, reader, stepsIndex);
+        // executor log: one line per entity, so a long per-entity run shows its progress
+        LOG.info("Entity '{}': {} windows, {} epochs, loss {} -> {}, threshold {} ({} s)", entity, windows.size(),
+                epochs, String.format("%.4g", epochLoss[0]), String.format("%.4g", epochLoss[epochs - 1]),
+                String.format("%.4g", threshold), String.format("%.1f", (System.nanoTime() - t0) / 1e9));
+        return new Result(entity, network.toBytes(), scaling, threshold, epochLoss, windows.size());
     }
 
     private double threshold(List<Row> windows, ScaledWindowModel model, FeatureReader reader, int stepsIndex) {
