@@ -100,4 +100,84 @@ class PipelineEndToEndTest extends SparkTestSupport {
         assertEquals(stampOther, after.where("dt = '2026-11-01'").select("scored_at").distinct().first());
         assertEquals(SPEC.rowsPerDay(), after.where(col("dt").equalTo("2026-11-04")).count());
     }
+
+    @Test
+    @Order(4)
+    void labelledThresholdBecomesANewVersionAndRelabellingKeepsTheScores() {
+        Settings s = settings.with("model.path", trained.bundle().path());
+        // max-F1 on a labelled validation table: a day of raw records, scored with the model
+        Settings maxF1 = s.with("threshold.method", "max-f1", "threshold.validation.path", path("lake"),
+                "threshold.validation.where", "dt = '2026-11-03'", "threshold.validation.label-column", "label");
+        dev.lakead.thresholds.Threshold t = ThresholdStep.run(JobContext.of(spark, maxF1));
+        var bundle = JobContext.of(spark, s).loadBundle();
+        assertEquals(2, bundle.thresholdVersion());
+        assertEquals("max-f1", bundle.threshold().method());
+        assertEquals(t.value(), bundle.threshold().value(), 0);
+        assertTrue((double) t.parameters().get("validation_f1") > 0.8, "F1 on validation " + t.parameters());
+        assertTrue(new File(bundle.path(), "thresholds/t1.json").isFile(), "the training threshold is kept");
+        assertTrue(new File(bundle.path(), "thresholds/t2.json").isFile());
+
+        // re-adjust from one scored day (median of its scores) and re-label that day without rescoring
+        List<Row> before = spark.read().parquet(path("scores")).orderBy("record_id")
+                .select("record_id", "anomaly_score", "is_anomaly", "dt").collectAsList();
+        ThresholdAdjustStep.Result r = ThresholdAdjustStep.run(JobContext.of(spark, s.with(
+                "threshold.method", "percentile", "threshold.percentile", "0.5",
+                "threshold.adjust.where", "dt = '2026-11-04'", "threshold.adjust.relabel", "true")));
+        assertEquals(3, r.version());
+        assertEquals(SPEC.rowsPerDay(), r.scoredRows());
+        assertEquals(SPEC.rowsPerDay(), r.relabelledRows());
+        assertTrue(r.changedDecisions() > SPEC.rowsPerDay() / 3, "about half the day flips to anomalous");
+        List<Row> after = spark.read().parquet(path("scores")).orderBy("record_id")
+                .select("record_id", "anomaly_score", "is_anomaly", "dt", "threshold").collectAsList();
+        assertEquals(before.size(), after.size());
+        long flagged = 0;
+        for (int i = 0; i < before.size(); i++) {
+            Row b = before.get(i);
+            Row a = after.get(i);
+            assertEquals(b.getLong(0), a.getLong(0));
+            assertEquals(b.getDouble(1), a.getDouble(1), 0, "anomaly_score untouched");
+            if ("2026-11-04".equals(String.valueOf(a.get(3)))) {
+                assertEquals(a.getDouble(1) > r.threshold().value(), a.getBoolean(2));
+                assertEquals(r.threshold().value(), a.getDouble(4), 0);
+                flagged += a.getBoolean(2) ? 1 : 0;
+            } else {
+                assertEquals(b.getBoolean(2), a.getBoolean(2), "other days keep their labels");
+            }
+        }
+        assertEquals(SPEC.rowsPerDay() / 2.0, flagged, SPEC.rowsPerDay() * 0.02);
+
+        // roll back to the training threshold
+        var rolledBack = bundle.activateThreshold(new dev.lakead.io.HadoopFiles(
+                spark.sparkContext().hadoopConfiguration()), 1);
+        assertEquals(1, JobContext.of(spark, s).loadBundle().thresholdVersion());
+        assertEquals(trained.bundle().threshold().value(), rolledBack.threshold().value(), 0);
+    }
+
+    @Test
+    @Order(5)
+    void perSegmentThresholdsDecideEachDevice() {
+        Settings s = settings.with("model.path", trained.bundle().path(), "threshold.method", "target-fpr",
+                "threshold.target-fpr", "0.01", "threshold.segment-column", "device_id",
+                "threshold.validation.path", path("lake"), "threshold.validation.where", "dt = '2026-11-03'",
+                "threshold.validation.label-column", "label", "threshold.min-segment-rows", "50",
+                "score.output-path", path("scores-per-device"), "score.table-name", "",
+                "score.key-columns", "record_id,label");
+        dev.lakead.thresholds.Threshold t = ThresholdStep.run(JobContext.of(spark, s));
+        assertEquals(20, t.segments().size(), "100 validation rows per device >= 50");
+        ScoreStep.run(JobContext.of(spark, s.with("input.where", "dt = '2026-11-04'")));
+        Dataset<Row> table = spark.read().parquet(path("scores-per-device"));
+        assertEquals(SPEC.rowsPerDay(), table.count());
+        assertTrue(Arrays.asList(table.columns()).contains("device_id"), "the segment column is kept");
+        assertEquals(20, table.select("threshold").distinct().count());
+        assertEquals(t.segments().get("dev-007"), table.where("device_id = 'dev-007'").select("threshold").first()
+                .getDouble(0), 0);
+        assertEquals(0, table.where("is_anomaly <> (anomaly_score > threshold)").count());
+
+        // too few rows per segment: every device falls back to the global threshold
+        dev.lakead.thresholds.Threshold global = ThresholdStep.run(JobContext.of(spark,
+                s.with("threshold.min-segment-rows", "150")));
+        assertTrue(global.segments().isEmpty());
+        assertEquals(global.value(), global.valueFor("dev-007"), 0);
+    }
 }
+
