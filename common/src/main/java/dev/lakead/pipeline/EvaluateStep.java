@@ -43,7 +43,7 @@ public final class EvaluateStep {
 
     /** {@code pointAdjusted} is null unless evaluate.point-adjust is set. */
     public record Result(EvaluationResult metrics, ConfusionMatrix pointAdjusted, String reportPath,
-                         Map<String, Object> report) {
+                         String htmlPath, Map<String, Object> report) {
     }
 
     public static Result run(JobContext ctx) {
@@ -63,6 +63,8 @@ public final class EvaluateStep {
         Dataset<Row> labelled = BinaryEvaluator.withBinaryLabel(scores, label).cache();
         EvaluationResult metrics;
         String latentPng = null;
+        String htmlPath;
+        Map<String, Object> report;
         ConfusionMatrix pointAdjusted = null;
         try {
             metrics = BinaryEvaluator.evaluateLabelled(labelled, label, BatchScorer.SCORE, ScoreStep.IS_ANOMALY,
@@ -78,27 +80,21 @@ public final class EvaluateStep {
                         s.positiveInt("evaluate.plot-max-points"), s.longValue("model.seed"), ctx.files(), latentPng);
                 LOG.info("Latent space of {} sampled records drawn to {}", points, latentPng);
             }
+            Row models = scores.agg(collect_set(col(ScoreStep.MODEL_NAME)), collect_set(col(ScoreStep.MODEL_VERSION)),
+                    min(col(ScoreStep.THRESHOLD)), max(col(ScoreStep.THRESHOLD))).first();
+            report = summary(path, where, label, models);
+            report.putAll(metrics.asMap());
+            if (latentPng != null) {
+                report.put("latent_space_png", latentPng);
+            }
+            if (pointAdjusted != null) {
+                report.put("point_adjusted", Map.of("classification_report", pointAdjusted.report(),
+                        "confusion_matrix", pointAdjusted.asMap()));
+            }
+            htmlPath = EvaluationReport.write(ctx, labelled, metrics, pointAdjusted, latentPng, report, dir);
+            report.put("report_html", htmlPath);
         } finally {
             labelled.unpersist();
-        }
-
-        Row models = scores.agg(collect_set(col(ScoreStep.MODEL_NAME)), collect_set(col(ScoreStep.MODEL_VERSION)),
-                min(col(ScoreStep.THRESHOLD)), max(col(ScoreStep.THRESHOLD))).first();
-        Map<String, Object> report = new LinkedHashMap<>();
-        report.put("score_table", path);
-        report.put("where", where);
-        report.put("label_column", label);
-        report.put("model_names", models.getList(0));
-        report.put("model_versions", models.getList(1));
-        report.put("threshold_min", models.get(2));
-        report.put("threshold_max", models.get(3));
-        report.putAll(metrics.asMap());
-        if (latentPng != null) {
-            report.put("latent_space_png", latentPng);
-        }
-        if (pointAdjusted != null) {
-            report.put("point_adjusted", Map.of("classification_report", pointAdjusted.report(),
-                    "confusion_matrix", pointAdjusted.asMap()));
         }
         report.put("created_at", Instant.now().toString());
 
@@ -110,7 +106,19 @@ public final class EvaluateStep {
         }
         LOG.info("Evaluation of {}: ROC-AUC {} PR-AUC {}; report at {}", path, metrics.rocAuc(), metrics.prAuc(),
                 reportPath);
-        return new Result(metrics, pointAdjusted, reportPath, report);
+        return new Result(metrics, pointAdjusted, reportPath, htmlPath, report);
+    }
+
+    private static Map<String, Object> summary(String path, String where, String label, Row models) {
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("score_table", path);
+        report.put("where", where);
+        report.put("label_column", label);
+        report.put("model_names", models.getList(0));
+        report.put("model_versions", models.getList(1));
+        report.put("threshold_min", models.get(2));
+        report.put("threshold_max", models.get(3));
+        return report;
     }
 
     /** Joins the label column from a labels table (settings {@code <prefix>.labels-path / .join-columns}). */

@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -81,6 +82,17 @@ class PipelineEndToEndTest extends SparkTestSupport {
                 settings.with("evaluate.where", "dt >= '2026-11-03'")));
         assertTrue(eval.metrics().rocAuc() >= 0.95, "ROC-AUC " + eval.metrics().rocAuc());
         assertTrue(new File(eval.reportPath()).isFile());
+        // the HTML report sits next to the JSON, with every figure it references
+        File html = new File(eval.htmlPath());
+        assertEquals(new File(eval.reportPath()).getParentFile(), html.getParentFile());
+        String page = assertDoesNotThrow(() -> java.nio.file.Files.readString(html.toPath()));
+        for (String png : List.of("loss_curve.png", "score_histogram.png", "roc_curve.png", "precision_recall.png")) {
+            assertTrue(page.contains("src=\"" + png + "\""), "report.html references " + png);
+            File f = new File(html.getParentFile(), png);
+            assertTrue(f.isFile() && f.length() > 5_000, png + " written");
+        }
+        assertTrue(page.contains("actual anomaly") && page.contains("f1-score"), "confusion matrix and report");
+        assertTrue((double) eval.report().get("average_precision") > 0.8, "AP " + eval.report());
     }
 
     @Test
@@ -172,6 +184,11 @@ class PipelineEndToEndTest extends SparkTestSupport {
         assertEquals(t.segments().get("dev-007"), table.where("device_id = 'dev-007'").select("threshold").first()
                 .getDouble(0), 0);
         assertEquals(0, table.where("is_anomaly <> (anomaly_score > threshold)").count());
+        EvaluateStep.Result eval = EvaluateStep.run(JobContext.of(spark, s.with("evaluate.input-path",
+                path("scores-per-device"), "evaluate.output-dir", path("report-per-device"))));
+        String page = assertDoesNotThrow(() -> java.nio.file.Files.readString(new File(eval.htmlPath()).toPath()));
+        assertTrue(page.contains("Segments by <code>device_id</code>"), "per-segment table");
+        assertEquals(20, page.split("<td class=\"l\">dev-0", -1).length - 1, "one row per device");
 
         // too few rows per segment: every device falls back to the global threshold
         dev.lakead.thresholds.Threshold global = ThresholdStep.run(JobContext.of(spark,

@@ -102,7 +102,7 @@ final class DemoJob extends SparkJob {
         out.print(eval.metrics().toText());
         out.println();
         out.printf("score_table: %s%n", scores);
-        out.printf("report: %s%n", eval.reportPath());
+        out.printf("report: %s%nreport_html: %s%n", eval.reportPath(), eval.htmlPath());
         if (eval.report().containsKey("latent_space_png")) {
             out.printf("latent space figure: %s%n", eval.report().get("latent_space_png"));
         }

@@ -47,6 +47,6 @@ final class EvaluateJob extends SparkJob {
             out.printf("%npoint-adjusted (a labelled segment counts as detected when any of its records is flagged):%n");
             out.print(r.pointAdjusted().toText());
         }
-        out.printf("report: %s%n", r.reportPath());
+        out.printf("report: %s%nreport_html: %s%n", r.reportPath(), r.htmlPath());
     }
 }

@@ -40,8 +40,8 @@ final class ScoreJob extends SparkJob {
     @Override
     protected void run(JobContext ctx, PrintWriter out) {
         ScoreStep.Result r = ScoreStep.run(ctx);
-        out.printf("model: %s (%s)%nscore_table: %s%n", r.bundle().path(), r.bundle().threshold().describe(),
-                r.outputPath());
+        out.printf("model: %s%nthreshold: %s, version t%d%nscore_table: %s%n", r.bundle().path(),
+                r.bundle().threshold().describe(), r.bundle().thresholdVersion(), r.outputPath());
         if (!r.tableName().isBlank()) {
             out.printf("catalog table: %s%n", r.tableName());
         }
