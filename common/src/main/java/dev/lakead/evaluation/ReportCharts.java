@@ -51,7 +51,10 @@ public final class ReportCharts {
 
     /** Score histogram, normal vs anomaly, with the threshold as a vertical line (4.1.3). */
     public static void scoreHistogram(ScoreHistogram h, double threshold, HadoopFiles files, String png) {
-        XYChart chart = xy("Anomaly score distribution", "Anomaly score", "Records");
+        XYChart chart = xy("Anomaly score distribution", "Anomaly score" + (h.log() ? " (log scale)" : ""),
+                "Records (log scale)");
+        chart.getStyler().setXAxisLogarithmic(h.log());
+        chart.getStyler().setYAxisLogarithmic(true); // anomalies are rare: a linear axis would hide them
         List<Double> x = new ArrayList<>();
         for (int i = 0; i < h.normal().length; i++) {
             x.add(h.binCenter(i));
@@ -66,7 +69,7 @@ public final class ReportCharts {
             top = Math.max(top, Math.max(h.normal()[i], Math.max(h.anomaly()[i], h.unlabelled()[i])));
         }
         XYSeries line = chart.addSeries(String.format("Threshold %.4g", threshold), new double[]{threshold, threshold},
-                new double[]{0, top});
+                new double[]{1, top});
         line.setLineColor(THRESHOLD);
         line.setMarker(SeriesMarkers.NONE);
         line.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[]{6f}, 0f));
@@ -98,7 +101,7 @@ public final class ReportCharts {
     private static void addArea(XYChart chart, String name, List<Double> x, long[] counts, Color color) {
         List<Double> y = new ArrayList<>();
         for (long c : counts) {
-            y.add((double) c);
+            y.add(c == 0 ? Double.NaN : (double) c); // gaps, not log(0)
         }
         XYSeries s = chart.addSeries(name, x, y);
         s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Step);

@@ -24,7 +24,11 @@ public final class HadoopFiles {
 
     public FileSystem fs(String path) {
         try {
-            return new Path(path).getFileSystem(conf);
+            FileSystem fs = new Path(path).getFileSystem(conf);
+            if (fs instanceof org.apache.hadoop.fs.LocalFileSystem local) {
+                local.setWriteChecksum(false); // no .crc files next to reports and bundles on a local disk
+            }
+            return fs;
         } catch (IOException e) {
             throw new LakeadException("No file system for " + path + ": " + e.getMessage(), e);
         }
