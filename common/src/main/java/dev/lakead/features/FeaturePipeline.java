@@ -142,10 +142,37 @@ public final class FeaturePipeline {
             Map<String, Object> meta = new LinkedHashMap<>();
             meta.put("columns", columns);
             meta.put("scaler", scaler);
+            // the same imputation and scaling as plain numbers: what scoring without Spark needs
+            ScalingPlan plan = plan();
+            meta.put("plan", Map.of("fill", plan.fill(), "shift", plan.shift(), "factor", plan.factor(),
+                    "offset", plan.offset()));
             files.writeString(dir + "/" + COLUMNS_FILE, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(meta));
         } catch (IOException e) {
             throw new LakeadException("Cannot save the preprocessing pipeline to " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The feature columns and scaling plan of a saved pipeline, read without Spark (null plan: older bundle). */
+    @SuppressWarnings("unchecked")
+    public static Map.Entry<List<String>, ScalingPlan> readPlan(HadoopFiles files, String dir) {
+        String metaPath = dir + "/" + COLUMNS_FILE;
+        try {
+            Map<String, Object> meta = JSON.readValue(files.readString(metaPath), Map.class);
+            Map<String, List<Number>> p = (Map<String, List<Number>>) meta.get("plan");
+            ScalingPlan plan = p == null ? null : new ScalingPlan(doubles(p.get("fill")), doubles(p.get("shift")),
+                    doubles(p.get("factor")), doubles(p.get("offset")));
+            return Map.entry((List<String>) meta.get("columns"), plan == null ? EMPTY_PLAN : plan);
+        } catch (IOException | RuntimeException e) {
+            throw new LakeadException("Preprocessing pipeline at " + dir + " is corrupt: " + e.getMessage(), e);
+        }
+    }
+
+    /** Marks a pipeline saved before the plan was stored. */
+    public static final ScalingPlan EMPTY_PLAN = new ScalingPlan(new double[0], new double[0], new double[0],
+            new double[0]);
+
+    private static double[] doubles(List<Number> values) {
+        return values.stream().mapToDouble(Number::doubleValue).toArray();
     }
 
     @SuppressWarnings("unchecked")

@@ -196,5 +196,38 @@ class PipelineEndToEndTest extends SparkTestSupport {
         assertTrue(global.segments().isEmpty());
         assertEquals(global.value(), global.valueFor("dev-007"), 0);
     }
-}
 
+    @Test
+    @Order(6)
+    void realtimeScorerGivesTheBatchScoresWithoutSpark() {
+        var scorer = dev.lakead.scoring.RealtimeScorer.load(trained.bundle().path());
+        List<String> features = scorer.featureColumns();
+        List<Row> lake = spark.read().parquet(path("lake")).where("dt = '2026-11-04'").orderBy("record_id")
+                .limit(300).collectAsList();
+        java.util.Map<Long, Double> batch = new java.util.HashMap<>();
+        spark.read().parquet(path("scores")).where("dt = '2026-11-04'").select("record_id", "anomaly_score")
+                .collectAsList().forEach(r -> batch.put(r.getLong(0), r.getDouble(1)));
+        List<java.util.Map<String, Object>> records = new java.util.ArrayList<>();
+        for (Row r : lake) {
+            java.util.Map<String, Object> m = new java.util.HashMap<>();
+            for (String f : features) {
+                m.put(f, r.get(r.fieldIndex(f)));
+            }
+            records.add(m);
+        }
+        var scored = scorer.scoreBatch(records);
+        assertEquals(lake.size(), scored.size());
+        for (int i = 0; i < lake.size(); i++) {
+            double expected = batch.get(lake.get(i).getLong(lake.get(i).fieldIndex("record_id")));
+            assertEquals(expected, scored.get(i).score(), 1e-6 * Math.max(1, expected), "record " + i);
+            assertEquals(scored.get(i).score() > scorer.threshold().value(), scored.get(i).anomaly());
+        }
+        // one record alone gives the same score as inside the batch
+        assertEquals(scored.get(7).score(), scorer.score(records.get(7)).score(), 1e-6);
+        var missing = new java.util.HashMap<>(records.get(0));
+        missing.remove(features.get(0));
+        var e = org.junit.jupiter.api.Assertions.assertThrows(dev.lakead.LakeadException.class,
+                () -> scorer.score(missing));
+        assertTrue(e.getMessage().contains("'" + features.get(0) + "'"), e.getMessage());
+    }
+}

@@ -1,0 +1,160 @@
+package dev.lakead.scoring;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lakead.LakeadException;
+import dev.lakead.bundle.ModelBundle;
+import dev.lakead.features.FeaturePipeline;
+import dev.lakead.features.ScalingPlan;
+import dev.lakead.io.HadoopFiles;
+import dev.lakead.models.AnomalyModel;
+import dev.lakead.models.ModelFamilies;
+import dev.lakead.models.ModelFamily;
+import dev.lakead.thresholds.Threshold;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The real-time path (4.5.5): loads a model bundle without Spark and scores one record or a micro-batch in
+ * process — for a streaming consumer or a request/response service. Same imputation, scaling, network and
+ * threshold as the batch score job, so the same score to float precision. Not thread-safe: give each thread its
+ * own {@link #copy()}.
+ *
+ * <pre>{@code
+ * RealtimeScorer scorer = RealtimeScorer.load("/models/sensor-autoencoder/v3");
+ * RealtimeScorer.Scored s = scorer.score(Map.of("temperature", 71.2, "pressure", 1.8, ...));
+ * if (s.anomaly()) { ... }
+ * }</pre>
+ */
+public final class RealtimeScorer {
+    /** A record's score, decision and the threshold it was compared with. */
+    public record Scored(double score, boolean anomaly, double threshold) {
+    }
+
+    private final String bundlePath;
+    private final List<String> columns;
+    private final ScalingPlan plan;
+    private final AnomalyModel model;
+    private final Threshold threshold;
+
+    private RealtimeScorer(String bundlePath, List<String> columns, ScalingPlan plan, AnomalyModel model,
+                           Threshold threshold) {
+        this.bundlePath = bundlePath;
+        this.columns = List.copyOf(columns);
+        this.plan = plan;
+        this.model = model;
+        this.threshold = threshold;
+    }
+
+    /** Loads a bundle directory (local path or any Hadoop file system URI), without starting Spark. */
+    @SuppressWarnings("unchecked")
+    public static RealtimeScorer load(String bundlePath) {
+        HadoopFiles files = new HadoopFiles(new org.apache.hadoop.conf.Configuration());
+        for (String f : List.of(ModelBundle.METADATA, ModelBundle.THRESHOLD, ModelBundle.NETWORK)) {
+            if (!files.exists(bundlePath + "/" + f)) {
+                throw new LakeadException("Model bundle " + bundlePath + " is incomplete: " + f + " is missing");
+            }
+        }
+        ObjectMapper json = new ObjectMapper();
+        Map<String, Object> meta;
+        Threshold threshold;
+        try {
+            meta = json.readValue(files.readString(bundlePath + "/" + ModelBundle.METADATA), Map.class);
+            threshold = Threshold.fromMap(json.readValue(files.readString(bundlePath + "/" + ModelBundle.THRESHOLD),
+                    Map.class));
+        } catch (IOException | RuntimeException e) {
+            throw new LakeadException("Model bundle " + bundlePath + " is corrupt: " + e.getMessage(), e);
+        }
+        ModelFamily family = ModelFamilies.get((String) meta.get("model_type"));
+        if (family.sequence()) {
+            throw new LakeadException("Model bundle " + bundlePath + " is a " + family.type() + " model: it scores"
+                    + " windows of a series, which the real-time scorer does not build; use the batch score job");
+        }
+        Map.Entry<List<String>, ScalingPlan> features = FeaturePipeline.readPlan(files,
+                bundlePath + "/" + ModelBundle.PREPROCESSING);
+        if (features.getValue() == FeaturePipeline.EMPTY_PLAN) {
+            throw new LakeadException("Model bundle " + bundlePath + " predates real-time scoring (no scaling plan"
+                    + " in preprocessing/features.json); retrain it with this version");
+        }
+        AnomalyModel model = family.decode(files.readBytes(bundlePath + "/" + ModelBundle.NETWORK));
+        return new RealtimeScorer(bundlePath, features.getKey(), features.getValue(), model, threshold);
+    }
+
+    /** The feature columns a record must carry, in the model's order. */
+    public List<String> featureColumns() {
+        return columns;
+    }
+
+    public Threshold threshold() {
+        return threshold;
+    }
+
+    /** Scores one record (feature name → number; a missing, null or NaN value is imputed as in training). */
+    public Scored score(Map<String, ?> record) {
+        return scoreBatch(List.of(record)).get(0);
+    }
+
+    /** Scores a micro-batch in one network call. */
+    public List<Scored> scoreBatch(List<? extends Map<String, ?>> records) {
+        double[][] rows = new double[records.size()][];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = values(records.get(i));
+        }
+        double[] scores = scoreValues(rows);
+        List<Scored> out = new ArrayList<>(rows.length);
+        for (int i = 0; i < rows.length; i++) {
+            double t = threshold.perSegment()
+                    ? threshold.valueFor(String.valueOf(records.get(i).get(threshold.segmentColumn())))
+                    : threshold.value();
+            out.add(new Scored(scores[i], scores[i] > t, t));
+        }
+        return out;
+    }
+
+    /** Scores raw feature values given in {@link #featureColumns()} order (NaN = missing). */
+    public double[] scoreValues(double[][] rows) {
+        if (rows.length == 0) {
+            return new double[0];
+        }
+        int width = columns.size();
+        float[] data = new float[rows.length * width];
+        for (int i = 0; i < rows.length; i++) {
+            if (rows[i].length != width) {
+                throw new LakeadException("A record has " + rows[i].length + " values; the model takes " + width
+                        + " " + columns);
+            }
+            for (int j = 0; j < width; j++) {
+                data[i * width + j] = (float) plan.apply(j, rows[i][j]);
+            }
+        }
+        return model.score(Nd4j.create(data, new long[]{rows.length, width}, 'c'));
+    }
+
+    private double[] values(Map<String, ?> record) {
+        double[] v = new double[columns.size()];
+        for (int j = 0; j < v.length; j++) {
+            Object x = record.get(columns.get(j));
+            if (x == null) {
+                if (!record.containsKey(columns.get(j))) {
+                    throw new LakeadException("Record has no feature '" + columns.get(j) + "' (model " + bundlePath
+                            + " needs " + columns + ")");
+                }
+                v[j] = Double.NaN;
+            } else if (x instanceof Number n) {
+                v[j] = n.doubleValue();
+            } else {
+                throw new LakeadException("Feature '" + columns.get(j) + "' must be a number, got "
+                        + x.getClass().getSimpleName() + " '" + x + "'");
+            }
+        }
+        return v;
+    }
+
+    /** An independent scorer for another thread (the network is not thread-safe). */
+    public RealtimeScorer copy() {
+        return new RealtimeScorer(bundlePath, columns, plan, model.copy(), threshold);
+    }
+}
