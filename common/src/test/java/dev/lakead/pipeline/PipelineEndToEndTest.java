@@ -230,4 +230,43 @@ class PipelineEndToEndTest extends SparkTestSupport {
                 () -> scorer.score(missing));
         assertTrue(e.getMessage().contains("'" + features.get(0) + "'"), e.getMessage());
     }
+
+    @Test
+    @Order(7)
+    void driftFindsTheShiftedFeatureAndARerunReplacesItsRows() {
+        String shifted = trained.bundle().pipeline().columns().get(0);
+        Dataset<Row> lake = spark.read().parquet(path("lake"));
+        double sd = lake.agg(org.apache.spark.sql.functions.stddev(col(shifted))).first().getDouble(0);
+        lake.withColumn(shifted, org.apache.spark.sql.functions.when(col("dt").cast("string").equalTo("2026-11-04"),
+                        col(shifted).plus(3 * sd)).otherwise(col(shifted)))
+                .write().partitionBy("dt").parquet(path("lake-drifted"));
+        Settings s = settings.with("model.path", trained.bundle().path(), "input.path", path("lake-drifted"),
+                "drift.where", "dt = '2026-11-04'", "drift.reference-where", "dt < '2026-11-03'",
+                "drift.output-path", path("drift"), "drift.table-name", "", "drift.summary-path",
+                path("drift-summary.json"));
+        DriftStep.Result r = DriftStep.run(JobContext.of(spark, s));
+        int features = trained.bundle().pipeline().size();
+        assertEquals(features + 2, r.rows(), "every feature, the score distribution and the anomaly rate");
+        Dataset<Row> drift = spark.read().parquet(path("drift"));
+        Row moved = drift.where(col("feature").equalTo(shifted)).first();
+        assertTrue(moved.getDouble(moved.fieldIndex("psi")) > 1.0, "PSI of the shifted feature: " + moved);
+        assertTrue(moved.getDouble(moved.fieldIndex("ks")) > 0.5, "KS of the shifted feature: " + moved);
+        assertTrue(moved.getBoolean(moved.fieldIndex("drifted")));
+        for (Row other : drift.where(col("feature").notEqual(shifted).and(col("feature").startsWith("__").unary_$bang()))
+                .collectAsList()) {
+            assertTrue(other.getDouble(other.fieldIndex("psi")) < 0.1, "unchanged feature: " + other);
+            assertTrue(!other.getBoolean(other.fieldIndex("drifted")));
+        }
+        assertTrue(r.retrainRecommended());
+        assertTrue(r.reasons().stream().anyMatch(x -> x.contains(shifted)), r.reasons().toString());
+        // day 4 was re-labelled at the median earlier in this class: its anomaly rate is far above the reference's
+        Row rate = drift.where(col("feature").equalTo(DriftStep.RATE_FEATURE)).first();
+        assertEquals(0.5, rate.getDouble(rate.fieldIndex("rate")), 0.02);
+        assertTrue(rate.getBoolean(rate.fieldIndex("drifted")));
+        assertTrue(new File(path("drift-summary.json")).isFile());
+
+        DriftStep.run(JobContext.of(spark, s));
+        assertEquals(features + 2, spark.read().parquet(path("drift")).count(), "a rerun replaces its partition");
+    }
 }
+
