@@ -37,6 +37,8 @@ public final class ModelBundle {
     public static final String METADATA = "metadata.json";
     public static final String THRESHOLD = "threshold.json";
     public static final String THRESHOLD_VERSIONS = "thresholds";
+    /** Next to the versions: which one is promoted (see PromoteStep). */
+    public static final String CHAMPION = "champion.json";
     public static final String NETWORK = "network.bin";
     public static final String PREPROCESSING = "preprocessing";
     public static final int FORMAT_VERSION = 1;
@@ -87,17 +89,44 @@ public final class ModelBundle {
         return String.valueOf(metadata.get("model_version"));
     }
 
-    /** Directory of a bundle: the given version, or the highest vN under root/name when version is blank. */
+    /**
+     * Directory of a bundle: the given version; when version is blank, the promoted champion (champion.json) if
+     * there is one, else the highest vN under root/name.
+     */
     public static String locate(HadoopFiles files, String root, String name, String version) {
         String base = root + "/" + name;
         if (version != null && !version.isBlank()) {
             return base + "/" + version;
         }
+        Map<String, Object> champion = champion(files, root, name);
+        if (champion != null) {
+            return base + "/" + champion.get("version");
+        }
+        return locateLatest(files, root, name);
+    }
+
+    /** The highest vN under root/name. */
+    public static String locateLatest(HadoopFiles files, String root, String name) {
+        String base = root + "/" + name;
         int latest = latestVersion(files, base);
         if (latest == 0) {
             throw new LakeadException("No model bundle under " + base + " (settings 'model.root' and 'model.name')");
         }
         return base + "/v" + latest;
+    }
+
+    /** The promoted champion of root/name (champion.json: version, metric, history), or null. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> champion(HadoopFiles files, String root, String name) {
+        String path = root + "/" + name + "/" + CHAMPION;
+        if (!files.exists(path)) {
+            return null;
+        }
+        try {
+            return JSON.readValue(files.readString(path), Map.class);
+        } catch (IOException e) {
+            throw new LakeadException(path + " is corrupt: " + e.getMessage(), e);
+        }
     }
 
     /** The version a new training run writes: the given one, or v(N+1). */

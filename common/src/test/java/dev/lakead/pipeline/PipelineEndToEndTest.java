@@ -268,5 +268,34 @@ class PipelineEndToEndTest extends SparkTestSupport {
         DriftStep.run(JobContext.of(spark, s));
         assertEquals(features + 2, spark.read().parquet(path("drift")).count(), "a rerun replaces its partition");
     }
+
+    @Test
+    @Order(8)
+    void aWorseChallengerIsNotPromotedAndRollbackRestoresTheChampion() {
+        Settings s = settings.with("threshold.validation.path", path("lake"), "threshold.validation.where",
+                "dt = '2026-11-03'", "threshold.validation.label-column", "label", "threshold.method", "percentile");
+        PromoteStep.Result first = PromoteStep.run(JobContext.of(spark, s.with("model.path", trained.bundle().path())),
+                false);
+        assertTrue(first.promoted(), "no champion yet");
+        assertTrue(first.challengerMetric() > 0.95, "ROC-AUC " + first.challengerMetric());
+
+        // a barely trained challenger (one epoch, tiny learning rate) must lose against it
+        TrainStep.Result weak = TrainStep.run(JobContext.of(spark, s.with("input.where",
+                "dt < '2026-11-03' AND label = 0", "train.epochs", "1", "model.learning-rate", "0.000001",
+                "model.hidden-sizes", "3,2")));
+        PromoteStep.Result second = PromoteStep.run(JobContext.of(spark, s), false);
+        assertEquals(weak.bundle().path(), second.challenger());
+        assertTrue(!second.promoted(), "weaker challenger " + second.challengerMetric() + " vs "
+                + second.championMetric());
+        assertEquals(trained.bundle().path(), JobContext.of(spark, s).bundlePath(), "jobs use the champion");
+
+        PromoteStep.run(JobContext.of(spark, s), true);
+        assertEquals(weak.bundle().path(), JobContext.of(spark, s).bundlePath());
+        assertEquals(trained.bundle().path(), PromoteStep.rollback(JobContext.of(spark, s)));
+        assertEquals(trained.bundle().path(), JobContext.of(spark, s).bundlePath());
+        var none = org.junit.jupiter.api.Assertions.assertThrows(dev.lakead.LakeadException.class,
+                () -> PromoteStep.rollback(JobContext.of(spark, s)));
+        assertTrue(none.getMessage().contains("No previous champion"), none.getMessage());
+    }
 }
 
