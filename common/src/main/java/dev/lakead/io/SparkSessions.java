@@ -6,7 +6,12 @@ import org.apache.spark.sql.SparkSession;
 
 import java.util.Map;
 
-/** Builds the job's SparkSession: spark-submit's master wins, else the spark.master setting (local[*]). */
+/**
+ * Builds the job's SparkSession: spark-submit's master wins, else the spark.master setting (local[*]). The catalog
+ * that score tables are registered in follows catalog.type: an embedded Derby-backed Hive metastore under
+ * catalog.dir for local runs (so a later session or spark-sql sees the tables), the cluster's Hive metastore
+ * (hive-site.xml / spark.hadoop.hive.metastore.uris) otherwise, or Spark's in-memory catalog.
+ */
 public final class SparkSessions {
     private SparkSessions() {
     }
@@ -14,14 +19,48 @@ public final class SparkSessions {
     public static SparkSession getOrCreate(Settings settings, String jobName) {
         SparkConf probe = new SparkConf(); // picks up spark.* system properties set by spark-submit
         SparkSession.Builder builder = SparkSession.builder().appName("lakead-" + jobName);
+        String master = probe.contains("spark.master") ? probe.get("spark.master") : settings.string("spark.master");
         if (!probe.contains("spark.master")) {
-            builder.master(settings.string("spark.master"));
+            builder.master(master);
         }
+        catalog(builder, settings, master.startsWith("local"));
         // Re-running a job over the same input partitions must replace them, never append.
         builder.config("spark.sql.sources.partitionOverwriteMode", "dynamic");
         for (Map.Entry<String, String> e : settings.map("spark.conf").entrySet()) {
             builder.config(e.getKey(), e.getValue());
         }
         return builder.getOrCreate();
+    }
+
+    private static void catalog(SparkSession.Builder builder, Settings settings, boolean local) {
+        String type = settings.choice("catalog.type", "auto", "hive-derby", "hive", "in-memory");
+        if ("auto".equals(type)) {
+            type = !hiveAvailable() ? "in-memory" : local ? "hive-derby" : "hive";
+        } else if (!"in-memory".equals(type) && !hiveAvailable()) {
+            throw new dev.lakead.LakeadException("Setting 'catalog.type' is " + type + " but Spark's Hive support"
+                    + " (spark-hive) is not on the classpath; use in-memory or add spark-hive");
+        }
+        switch (type) {
+            case "hive-derby" -> {
+                String dir = new java.io.File(settings.required("catalog.dir")).getAbsolutePath();
+                builder.config("spark.sql.catalogImplementation", "hive")
+                        .config("spark.hadoop.javax.jdo.option.ConnectionURL",
+                                "jdbc:derby:;databaseName=" + dir + "/metastore_db;create=true")
+                        .config("spark.sql.warehouse.dir", dir + "/warehouse");
+                System.setProperty("derby.system.home", dir); // derby.log there, not in the working directory
+            }
+            case "hive" -> builder.config("spark.sql.catalogImplementation", "hive");
+            default -> builder.config("spark.sql.catalogImplementation", "in-memory");
+        }
+    }
+
+    private static boolean hiveAvailable() {
+        try {
+            Class.forName("org.apache.spark.sql.hive.HiveSessionStateBuilder");
+            Class.forName("org.apache.hadoop.hive.conf.HiveConf");
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
     }
 }

@@ -41,6 +41,15 @@ final class DemoJob extends SparkJob {
             description = "autoencoder or vae (adds conf/demo-vae.conf and the latent-space figure). Default: ${DEFAULT-VALUE}.")
     String modelType;
 
+    static final String SOURCE_TABLE = "sensor_readings";
+
+    @Override
+    Settings settings() { // the demo's catalog lives in its work folder, like everything else it writes
+        Settings s = super.settings();
+        return s.string("catalog.dir").equals(Settings.defaults().string("catalog.dir"))
+                ? s.with("catalog.dir", new File(workdir, "metastore").getAbsolutePath()) : s;
+    }
+
     @Override
     protected List<String> presetResources() {
         return "vae".equalsIgnoreCase(modelType) ? List.of("demo.conf", "demo-vae.conf") : List.of("demo.conf");
@@ -107,6 +116,8 @@ final class DemoJob extends SparkJob {
             out.printf("latent space figure: %s%n", eval.report().get("latent_space_png"));
         }
 
+        // the source table too, so that scores can be joined back to the readings (notebooks/queries.sql)
+        dev.lakead.io.ScoreTableWriter.register(ctx.spark(), SOURCE_TABLE, lake, true);
         String table = s.string("score.table-name");
         String sql = "SELECT dt, count(*) AS records, sum(CAST(is_anomaly AS INT)) AS flagged,\n"
                 + "       round(avg(anomaly_score), 4) AS mean_score, round(max(anomaly_score), 2) AS max_score\n"
@@ -118,6 +129,9 @@ final class DemoJob extends SparkJob {
                 + "\nWHERE dt = '" + START.plusDays(days - 1) + "' AND is_anomaly\nORDER BY anomaly_score DESC LIMIT 5";
         out.printf("%n%s%n", top);
         out.print(ctx.spark().sql(top).showString(5, 0, false));
+        out.printf("%nThe tables stay in the catalog under %s; more queries in notebooks/queries.sql:%n"
+                + "  scripts/lakead sql --set catalog.dir=%s \"SELECT * FROM %s LIMIT 5\"%n",
+                ctx.settings().string("catalog.dir"), ctx.settings().string("catalog.dir"), table);
         out.flush();
     }
 }
