@@ -154,7 +154,7 @@ class ThresholdCalculatorTest extends SparkTestSupport {
     void noScoresIsAnError() {
         LakeadException e = assertThrows(LakeadException.class,
                 () -> ThresholdCalculator.compute(scores(), SCORE, Settings.defaults()));
-        assertMessageContains(e, "no training scores");
+        assertMessageContains(e, "there are no scores");
     }
 
     @Test

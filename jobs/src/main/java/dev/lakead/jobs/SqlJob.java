@@ -32,14 +32,23 @@ final class SqlJob extends SparkJob {
     List<String> statements = new ArrayList<>();
     @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "Read the SQL from a file.")
     Path file;
-    @Option(names = "--output", paramLabel = "PATH", description = "Write the last result here (a folder for csv/json/parquet) instead of printing it.")
+    @Option(names = "--output", paramLabel = "PATH", description = {"Write the last result here (a folder for csv/json/parquet) instead of printing it;",
+            "statements named by a '-- name: x' line (in --file) are each written to PATH/x."})
     String output;
     @Option(names = "--format", defaultValue = "table", description = "table, csv, json or parquet. Default: ${DEFAULT-VALUE}.")
     Format format;
     @Option(names = "--max-rows", defaultValue = "100", description = "Rows printed in table format. Default: ${DEFAULT-VALUE}.")
     int maxRows;
 
+    /** A statement and the name from its "-- name: x" comment line (null when unnamed). */
+    record Statement(String name, String sql) {
+    }
+
     List<String> sqlStatements() {
+        return statements().stream().map(Statement::sql).toList();
+    }
+
+    List<Statement> statements() {
         StringBuilder text = new StringBuilder(String.join(";\n", statements));
         if (file != null) {
             try {
@@ -48,10 +57,20 @@ final class SqlJob extends SparkJob {
                 throw new LakeadException("cannot read SQL file " + file + ": " + e.getMessage());
             }
         }
-        List<String> out = new ArrayList<>();
+        List<Statement> out = new ArrayList<>();
         for (String s : text.toString().split(";")) {
-            if (!s.isBlank()) {
-                out.add(s.strip());
+            String name = null;
+            StringBuilder sql = new StringBuilder();
+            for (String line : s.split("\n")) {
+                String t = line.strip();
+                if (t.startsWith("-- name:")) {
+                    name = t.substring("-- name:".length()).strip();
+                } else if (!t.startsWith("--")) {
+                    sql.append(line).append('\n');
+                }
+            }
+            if (!sql.toString().isBlank()) {
+                out.add(new Statement(name, sql.toString().strip()));
             }
         }
         if (out.isEmpty()) {
@@ -71,27 +90,36 @@ final class SqlJob extends SparkJob {
     @Override
     protected void run(JobContext ctx, PrintWriter out) {
         Dataset<Row> last = null;
-        for (String statement : sqlStatements()) {
+        List<Statement> all = statements();
+        boolean named = all.stream().anyMatch(st -> st.name() != null);
+        for (Statement statement : all) {
             try {
-                last = ctx.spark().sql(statement);
+                last = ctx.spark().sql(statement.sql());
             } catch (Exception e) {
                 if (!(e instanceof AnalysisException)) {
                     throw e;
                 }
-                throw new LakeadException("SQL failed: " + e.getMessage().lines().findFirst().orElse("")
-                        + "\n  in: " + statement);
+                throw new LakeadException("SQL failed" + (statement.name() == null ? "" : " (" + statement.name() + ")")
+                        + ": " + e.getMessage().lines().findFirst().orElse("") + "\n  in: " + statement.sql());
+            }
+            if (output != null && statement.name() != null) {
+                write(last, output + "/" + statement.name(), out);
             }
         }
         if (output == null) {
             out.print(last.showString(maxRows, 0, false));
-            return;
+        } else if (!named) {
+            write(last, output, out);
         }
-        var writer = last.coalesce(1).write().mode(SaveMode.Overwrite);
+    }
+
+    private void write(Dataset<Row> result, String path, PrintWriter out) {
+        var writer = result.coalesce(1).write().mode(SaveMode.Overwrite);
         switch (format) {
-            case csv -> writer.option("header", "true").csv(output);
-            case json -> writer.json(output);
-            case parquet, table -> writer.parquet(output);
+            case csv -> writer.option("header", "true").csv(path);
+            case json -> writer.json(path);
+            case parquet, table -> writer.parquet(path);
         }
-        out.printf("written: %s (%s)%n", output, format == Format.table ? "parquet" : format);
+        out.printf("written: %s (%s)%n", path, format == Format.table ? "parquet" : format);
     }
 }
