@@ -170,6 +170,41 @@ public final class Settings implements Serializable {
         }
     }
 
+    /** A duration such as "90s", "15m", "1h", "7d" (HOCON duration syntax; a bare number is milliseconds). */
+    public java.time.Duration duration(String key) {
+        try {
+            java.time.Duration d = config.getDuration(path(key));
+            if (d.isNegative()) {
+                throw new LakeadException("Setting '" + key + "' must not be negative, got " + string(key));
+            }
+            return d;
+        } catch (ConfigException e) {
+            throw bad(key, e);
+        }
+    }
+
+    /**
+     * A list of objects such as monitor.sinks, each as a flat map of its keys (nested keys dotted) to its values
+     * as strings; the caller checks which keys are allowed.
+     */
+    public List<Map<String, String>> objects(String key) {
+        try {
+            List<Map<String, String>> out = new ArrayList<>();
+            for (Config item : config.getConfigList(path(key))) {
+                Map<String, String> m = new LinkedHashMap<>();
+                for (Map.Entry<String, ConfigValue> e : item.entrySet()) {
+                    Object v = e.getValue().unwrapped();
+                    m.put(stripQuotes(e.getKey()), v instanceof List<?> l
+                            ? l.stream().map(String::valueOf).collect(Collectors.joining(",")) : String.valueOf(v));
+                }
+                out.add(m);
+            }
+            return out;
+        } catch (ConfigException e) {
+            throw bad(key, e);
+        }
+    }
+
     /** A string setting that must not be empty. */
     public String required(String key) {
         String v = string(key);

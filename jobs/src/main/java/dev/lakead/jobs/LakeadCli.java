@@ -9,9 +9,10 @@ import picocli.CommandLine.Command;
  * spark-submit), or directly with spark-submit --class dev.lakead.jobs.LakeadCli lakead-jobs-*-shaded.jar.
  */
 @Command(name = "lakead", mixinStandardHelpOptions = true, versionProvider = LakeadCli.Version.class,
-        description = "Deep-learning anomaly detection on Spark: preprocess -> train -> threshold -> score -> evaluate.",
+        description = "Deep-learning anomaly detection on Spark: preprocess -> train -> threshold -> score -> evaluate -> monitor.",
         subcommands = {PreprocessJob.class, TrainJob.class, ThresholdJob.class, ScoreJob.class, EvaluateJob.class,
-                DemoJob.class, GenerateJob.class, BenchScoringJob.class, BenchTabularJob.class, BenchSkabJob.class, SqlJob.class, DriftJob.class, PromoteJob.class, CommandLine.HelpCommand.class})
+                MonitorJob.class, DemoJob.class, GenerateJob.class, BenchScoringJob.class, BenchTabularJob.class,
+                BenchSkabJob.class, SqlJob.class, DriftJob.class, PromoteJob.class, CommandLine.HelpCommand.class})
 public final class LakeadCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
