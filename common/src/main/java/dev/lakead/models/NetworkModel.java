@@ -3,13 +3,17 @@ package dev.lakead.models;
 import dev.lakead.LakeadException;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Map;
 
-/** Shared plumbing of the models that are one DL4J {@link MultiLayerNetwork}: size, serialization, copies. */
+/**
+ * Shared plumbing of the models that are one DL4J {@link MultiLayerNetwork} reconstructing their input: score from
+ * per-feature errors, size, serialization, copies.
+ */
 public abstract class NetworkModel implements AnomalyModel {
     protected final MultiLayerNetwork network;
     private final Map<String, Object> hyperparameters;
@@ -31,6 +35,30 @@ public abstract class NetworkModel implements AnomalyModel {
     @Override
     public Map<String, Object> hyperparameters() {
         return hyperparameters;
+    }
+
+    /**
+     * Reconstruction models: the score is the mean of {@link #featureErrors}, so one network call gives both.
+     * Subclasses that score otherwise override {@link #score} and leave {@link #hasFeatureErrors} false.
+     */
+    /** Each feature's reconstruction error per row: [rows, features]. */
+    @Override
+    public abstract INDArray featureErrors(INDArray batch);
+
+    @Override
+    public double[] score(INDArray batch) {
+        return featureErrors(batch).mean(1).toDoubleVector();
+    }
+
+    @Override
+    public Detailed scoreDetailed(INDArray batch) {
+        INDArray errors = featureErrors(batch);
+        return new Detailed(errors.mean(1).toDoubleVector(), errors.toDoubleMatrix());
+    }
+
+    @Override
+    public boolean hasFeatureErrors() {
+        return true;
     }
 
     /** Writes the network in DL4J's ModelSerializer format (without updater state). */

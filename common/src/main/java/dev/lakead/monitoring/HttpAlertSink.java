@@ -30,6 +30,15 @@ abstract class HttpAlertSink implements AlertSink {
     /** The request body for an alert. */
     abstract byte[] body(Alert alert);
 
+    /** A JSON payload as the request body. */
+    static byte[] json(Object payload) {
+        try {
+            return Alert.JSON.writeValueAsBytes(payload);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Extra request headers. */
     Map<String, String> headers(Alert alert) {
         return Map.of();

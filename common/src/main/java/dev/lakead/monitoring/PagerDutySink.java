@@ -1,6 +1,5 @@
 package dev.lakead.monitoring;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.net.URI;
@@ -55,10 +54,6 @@ public final class PagerDutySink extends HttpAlertSink {
 
     @Override
     byte[] body(Alert alert) {
-        try {
-            return Alert.JSON.writeValueAsBytes(payload(alert, routingKey.reveal(), ladder));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return json(payload(alert, routingKey.reveal(), ladder));
     }
 }

@@ -1,6 +1,5 @@
 package dev.lakead.monitoring;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -86,11 +85,7 @@ public final class SlackSink extends HttpAlertSink {
 
     @Override
     byte[] body(Alert alert) {
-        try {
-            return Alert.JSON.writeValueAsBytes(payload(alert));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return json(payload(alert));
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.lakead.monitoring;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.net.URI;
@@ -34,11 +33,7 @@ public final class WebhookSink extends HttpAlertSink {
 
     @Override
     byte[] body(Alert alert) {
-        try {
-            return Alert.JSON.writeValueAsBytes(payload(alert));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return json(payload(alert));
     }
 
     @Override

@@ -22,27 +22,11 @@ public final class AutoencoderModel extends NetworkModel {
         return TYPE;
     }
 
-    @Override
-    public double[] score(INDArray batch) {
-        return featureErrors(batch).mean(1).toDoubleVector();
-    }
-
     /** Squared error of each feature. */
-    @Override
-    public boolean hasFeatureErrors() {
-        return true;
-    }
-
     @Override
     public INDArray featureErrors(INDArray batch) {
         INDArray diff = network.output(batch, false).subi(batch);
         return diff.muli(diff);
-    }
-
-    @Override
-    public Detailed scoreDetailed(INDArray batch) {
-        INDArray errors = featureErrors(batch);
-        return new Detailed(errors.mean(1).toDoubleVector(), errors.toDoubleMatrix());
     }
 
     @Override

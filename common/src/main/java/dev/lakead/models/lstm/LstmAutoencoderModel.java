@@ -26,28 +26,12 @@ public final class LstmAutoencoderModel extends NetworkModel {
         return TYPE;
     }
 
-    @Override
-    public double[] score(INDArray windows) {
-        return featureErrors(windows).mean(1).toDoubleVector();
-    }
-
     /** Each feature's squared (or absolute) error averaged over the window's steps: [windows, features]. */
-    @Override
-    public boolean hasFeatureErrors() {
-        return true;
-    }
-
     @Override
     public INDArray featureErrors(INDArray windows) {
         INDArray diff = network.output(windows, false).subi(windows);
         INDArray err = absolute ? Transforms.abs(diff, false) : diff.muli(diff);
         return err.mean(2);
-    }
-
-    @Override
-    public Detailed scoreDetailed(INDArray windows) {
-        INDArray errors = featureErrors(windows);
-        return new Detailed(errors.mean(1).toDoubleVector(), errors.toDoubleMatrix());
     }
 
     /** A leading byte (1 = MAE, 0 = MSE), then the DL4J network. */
