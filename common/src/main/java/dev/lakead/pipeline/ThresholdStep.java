@@ -56,7 +56,17 @@ public final class ThresholdStep {
                 : family.scoreRecords(prepared.features(), segment.isBlank() ? List.of() : List.of(segment), model,
                 s)).cache();
         try {
-            return ThresholdCalculator.compute(scores, BatchScorer.SCORE, labelled ? BinaryEvaluator.LABEL : null, s);
+            Threshold t = ThresholdCalculator.compute(scores, BatchScorer.SCORE,
+                    labelled ? BinaryEvaluator.LABEL : null, s);
+            if (!labelled) {
+                return t;
+            }
+            // which validation data produced it, kept in the bundle with the value
+            java.util.Map<String, Object> params = new java.util.LinkedHashMap<>(t.parameters());
+            params.put("validation_path", s.string("threshold.validation.path"));
+            params.put("validation_where", s.string("threshold.validation.where"));
+            params.put("validation_label_column", s.string("threshold.validation.label-column"));
+            return new Threshold(t.value(), t.method(), params, t.scoreStats(), t.segmentColumn(), t.segments());
         } finally {
             scores.unpersist();
         }
