@@ -49,7 +49,7 @@ build_spark_home() {
   rm -rf "$SPARK_HOME_DIR"
   mkdir -p "$SPARK_HOME_DIR/jars" "$SPARK_HOME_DIR/bin" "$SPARK_HOME_DIR/conf"
   { tr ':' '\n' < "$cp"; echo; } | while read -r jar; do
-    [[ -z "$jar" ]] && continue
+    [[ -f "$jar" ]] || continue   # (a reactor module's classes folder is no jar)
     case "$(basename "$jar")" in lakead-*) continue ;; esac   # our code comes with the application jar
     ln -sf "$jar" "$SPARK_HOME_DIR/jars/$(basename "$jar")"
   done
