@@ -1,0 +1,320 @@
+package dev.lakead.jobs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The pipeline on a real Spark standalone cluster: one Master and two Workers (separate JVMs, loopback, started by
+ * {@code scripts/local-cluster.sh} from the project's Maven jars), jobs submitted with {@code spark-submit} of the
+ * shaded jar through {@code scripts/lakead}, two 1-core executors.
+ *
+ * <p>Why this runs under {@code mvn test}: the README's test command is {@code mvn -B -ntp test}, which stops
+ * before {@code package}; so the jobs module builds its jar, shaded jar and {@code classpath.txt} in
+ * {@code process-test-classes} (and common jars itself there too, because the shade plugin cannot take a reactor
+ * classes folder). The test therefore submits exactly the jar a user deploys, not the classes folder.
+ *
+ * <p>Tests share one cluster and run in order: (1) demo pipeline on the cluster vs. the same demo in local mode;
+ * (2) an executor JVM is killed while scoring runs; (3) a score job whose driver is killed mid-write leaves the
+ * previous partitions intact. The cluster is stopped in {@link #stopCluster()} (and by a shutdown hook).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LocalClusterTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String[] DEMO_ARGS = {"--rows-per-day", "2000", "--days", "4", "--train-days", "2",
+            "--set", "train.epochs=3", "--set", "catalog.type=in-memory"};
+
+    Path work;
+    LocalStandaloneCluster cluster;
+    SparkSession spark;
+    Path clusterDemo;
+
+    @BeforeAll
+    void startCluster() throws Exception {
+        Path root = LocalStandaloneCluster.projectRoot();
+        assertTrue(Files.exists(root.resolve("jobs/target/classpath.txt")), "classpath.txt not built");
+        try (Stream<Path> s = Files.list(root.resolve("jobs/target"))) {
+            assertTrue(s.anyMatch(p -> p.getFileName().toString().endsWith("-shaded.jar")), "shaded jar not built");
+        }
+        work = root.resolve("jobs/target/cluster-test");
+        deleteTree(work);
+        Files.createDirectories(work.resolve("events"));
+        cluster = LocalStandaloneCluster.start(work.resolve("cluster"));
+    }
+
+    @AfterAll
+    void stopCluster() {
+        if (cluster != null) cluster.close();
+        if (spark != null) spark.stop();
+    }
+
+    @Test
+    @Order(1)
+    void pipelineRunsOnTwoExecutorsWithLocalModeQuality() throws Exception {
+        long t0 = System.nanoTime();
+        // the same demo in local mode, in process: the quality reference
+        CliRun local = CliRun.of(concat(new String[]{"demo", "--master", "local[2]",
+                "--workdir", work.resolve("local-demo").toString()}, DEMO_ARGS));
+        assertEquals(0, local.exitCode(), local.err());
+        double localAuc = rocAuc(local.out());
+        long t1 = System.nanoTime();
+
+        clusterDemo = work.resolve("cluster-demo");
+        Run run = submit("demo", 420, concat(new String[]{"--workdir", clusterDemo.toString()}, DEMO_ARGS));
+        assertEquals(0, run.exitCode, run.describe());
+        double clusterAuc = rocAuc(run.out);
+        long t2 = System.nanoTime();
+
+        List<JsonNode> events = events(run.appId);
+        Set<String> added = new HashSet<>();
+        for (JsonNode e : events) {
+            if ("SparkListenerExecutorAdded".equals(e.path("Event").asText())) added.add(e.path("Executor ID").asText());
+        }
+        assertTrue(added.size() >= 2, "executors added: " + added);
+        // parameter averaging really ran on both executors
+        Set<String> trainingExecutors = executorsOfStages(events, "ParameterAveragingTrainingMaster");
+        assertEquals(2, trainingExecutors.size(), "executors that ran training tasks: " + trainingExecutors);
+        assertEquals(2, executorsOfStages(events, "ScoreTableWriter").size(), "executors that ran scoring tasks");
+
+        assertExactlyOnce(clusterDemo.resolve("warehouse/anomaly_scores"));
+        System.out.printf("cluster test: executors=%d auc=%.4f local_auc=%.4f local_s=%.0f cluster_s=%.0f%n",
+                added.size(), clusterAuc, localAuc, (t1 - t0) / 1e9, (t2 - t1) / 1e9);
+        assertEquals(localAuc, clusterAuc, 0.02, "ROC-AUC on the cluster vs local mode");
+    }
+
+    @Test
+    @Order(2)
+    void scoringSurvivesAKilledExecutor() throws Exception {
+        assertTrue(clusterDemo != null && Files.isDirectory(clusterDemo.resolve("models")), "needs test 1's bundle");
+        Path output = work.resolve("scores-fault");
+        Run run = scoreAndThen(output, "kill-executor", (appId, driver) -> {
+            ProcessHandle executor = ProcessHandle.allProcesses()
+                    .filter(p -> p.info().commandLine().map(c -> c.contains("CoarseGrainedExecutorBackend")
+                            && c.contains(appId)).orElse(false))
+                    .findFirst().orElseThrow(() -> new AssertionError("no executor JVM of " + appId));
+            executor.destroyForcibly();
+        });
+        assertEquals(0, run.exitCode, "score job after an executor was killed: " + run.describe());
+        List<JsonNode> events = events(run.appId);
+        long lost = events.stream().filter(e -> "SparkListenerTaskEnd".equals(e.path("Event").asText())
+                && "ExecutorLostFailure".equals(e.path("Task End Reason").path("Reason").asText())).count();
+        boolean removed = events.stream().anyMatch(e -> "SparkListenerExecutorRemoved".equals(e.path("Event").asText()));
+        assertTrue(removed, "the killed executor was not removed");
+        assertTrue(lost > 0, "no scoring task was lost with the executor (killed too late?)");
+        assertExactlyOnce(output);
+    }
+
+    @Test
+    @Order(3)
+    void interruptedScoreKeepsThePreviousPartitions() throws Exception {
+        Path output = work.resolve("scores-fault"); // complete after test 2
+        assertTrue(Files.isDirectory(output), "needs test 2's score table");
+        Map<String, Long> before = partitionFiles(output);
+        assertFalse(before.isEmpty());
+        Run run = scoreAndThen(output, "kill-driver", (appId, driver) -> driver.destroyForcibly());
+        assertTrue(run.exitCode != 0, "the driver was killed, yet it exited 0");
+        assertEquals(before, partitionFiles(output), "partition files changed by the interrupted job");
+        assertExactlyOnce(output);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    interface Action { void run(String appId, Process driver) throws Exception; }
+
+    /** Rescores the demo lake into {@code output} with many small tasks; runs the action once scoring tasks run. */
+    Run scoreAndThen(Path output, String name, Action action) throws Exception {
+        int uiPort = LocalStandaloneCluster.freePort();
+        String[] args = {"--input", clusterDemo.resolve("lake/sensor_readings").toString(),
+                "--model", clusterDemo.resolve("models/sensor-autoencoder/v1").toString(),
+                "--output", output.toString(), "--batch-size", "64",
+                "--set", "catalog.type=in-memory",
+                // many small input splits: the scoring stage has tens of tasks, so it is still running when we act
+                "--set", "spark.conf.spark.sql.files.maxPartitionBytes=8192",
+                "--set", "spark.conf.spark.sql.files.openCostInBytes=1024"};
+        File out = work.resolve(name + ".out").toFile();
+        File err = work.resolve(name + ".err").toFile();
+        Process driver = cluster.submit(submitArgs() + " --conf spark.ui.port=" + uiPort, out, err, "score", args);
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        String appId = null;
+        boolean acted = false;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+        while (driver.isAlive() && System.nanoTime() < deadline && !acted) {
+            Thread.sleep(200);
+            try {
+                if (appId == null) {
+                    JsonNode apps = JSON.readTree(get(http, "http://127.0.0.1:" + uiPort + "/api/v1/applications"));
+                    if (apps.size() > 0) appId = apps.get(0).path("id").asText();
+                    continue;
+                }
+                JsonNode stages = JSON.readTree(get(http, "http://127.0.0.1:" + uiPort + "/api/v1/applications/"
+                        + appId + "/stages?status=active"));
+                for (JsonNode st : stages) {
+                    if (st.path("name").asText().contains("ScoreTableWriter") && st.path("numActiveTasks").asInt() > 0
+                            && st.path("numCompleteTasks").asInt() + st.path("numActiveTasks").asInt()
+                            < st.path("numTasks").asInt()) {
+                        action.run(appId, driver);
+                        acted = true;
+                        break;
+                    }
+                }
+            } catch (java.io.IOException notYet) { // UI not up yet
+            }
+        }
+        if (!driver.waitFor(300, TimeUnit.SECONDS)) driver.destroyForcibly().waitFor();
+        Run run = new Run(driver.exitValue(), Files.readString(out.toPath()), Files.readString(err.toPath()), appId);
+        assertTrue(acted, name + ": the scoring stage was never seen running; " + run.describe());
+        return run;
+    }
+
+    static String get(HttpClient http, String url) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(3))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) throw new java.io.IOException("HTTP " + r.statusCode());
+        return r.body();
+    }
+
+    String submitArgs() {
+        return "--driver-memory 1g --conf spark.executor.memory=1g --conf spark.cores.max=2"
+                + " --conf spark.eventLog.enabled=true --conf spark.eventLog.dir=" + work.resolve("events").toUri();
+    }
+
+    record Run(int exitCode, String out, String err, String appId) {
+        String describe() {
+            return "exit " + exitCode + "\n--- stdout\n" + out + "\n--- stderr (tail)\n"
+                    + err.substring(Math.max(0, err.length() - 6000));
+        }
+    }
+
+    Run submit(String job, int timeoutSeconds, String... args) throws Exception {
+        File out = work.resolve(job + ".out").toFile();
+        File err = work.resolve(job + ".err").toFile();
+        Set<String> before = eventLogs();
+        Process p = cluster.submit(submitArgs(), out, err, job, args);
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) p.destroyForcibly().waitFor();
+        Set<String> after = eventLogs();
+        after.removeAll(before);
+        String appId = after.isEmpty() ? null : after.iterator().next().replace(".inprogress", "");
+        return new Run(p.exitValue(), Files.readString(out.toPath()), Files.readString(err.toPath()), appId);
+    }
+
+    Set<String> eventLogs() throws Exception {
+        try (Stream<Path> s = Files.list(work.resolve("events"))) {
+            return new HashSet<>(s.map(p -> p.getFileName().toString()).toList());
+        }
+    }
+
+    List<JsonNode> events(String appId) throws Exception {
+        assertTrue(appId != null, "no application id");
+        Path log = work.resolve("events").resolve(appId);
+        if (!Files.exists(log)) log = work.resolve("events").resolve(appId + ".inprogress");
+        List<JsonNode> out = new ArrayList<>();
+        for (String line : Files.readAllLines(log)) {
+            if (!line.isBlank()) out.add(JSON.readTree(line));
+        }
+        return out;
+    }
+
+    /** Executors that finished tasks of the stages whose name contains {@code nameFragment}. */
+    static Set<String> executorsOfStages(List<JsonNode> events, String nameFragment) {
+        Set<Integer> stages = new HashSet<>();
+        for (JsonNode e : events) {
+            if ("SparkListenerStageSubmitted".equals(e.path("Event").asText())
+                    && e.path("Stage Info").path("Stage Name").asText().contains(nameFragment)) {
+                stages.add(e.path("Stage Info").path("Stage ID").asInt());
+            }
+        }
+        Set<String> executors = new HashSet<>();
+        for (JsonNode e : events) {
+            if ("SparkListenerTaskEnd".equals(e.path("Event").asText()) && stages.contains(e.path("Stage ID").asInt())
+                    && "Success".equals(e.path("Task End Reason").path("Reason").asText())) {
+                executors.add(e.path("Task Info").path("Executor ID").asText());
+            }
+        }
+        return executors;
+    }
+
+    /** Every record of the demo lake is in the score table exactly once: no duplicates, no holes. */
+    void assertExactlyOnce(Path scores) {
+        if (spark == null) {
+            spark = SparkSession.builder().master("local[1]").appName("local-cluster-test")
+                    .config("spark.ui.enabled", "false").getOrCreate();
+        }
+        Dataset<Row> lake = spark.read().parquet(clusterDemo.resolve("lake/sensor_readings").toString());
+        Dataset<Row> scored = spark.read().parquet(scores.toString());
+        long records = lake.count();
+        long rows = scored.count();
+        long distinct = scored.select("record_id").distinct().count();
+        long holes = lake.select(col("record_id")).except(scored.select(col("record_id"))).count();
+        System.out.printf("cluster test: %s rows=%d duplicates=%d holes=%d%n", scores.getFileName(), rows,
+                rows - distinct, holes);
+        assertEquals(0, holes, "records not scored");
+        assertEquals(rows, distinct, "records scored more than once");
+        assertEquals(records, rows);
+    }
+
+    /** dt=… partition files (relative path → size), hidden staging folders excluded. */
+    static Map<String, Long> partitionFiles(Path table) throws Exception {
+        Map<String, Long> files = new TreeMap<>();
+        try (Stream<Path> s = Files.walk(table)) {
+            for (Path p : s.filter(Files::isRegularFile).toList()) {
+                String rel = table.relativize(p).toString();
+                if (rel.startsWith("dt=")) files.put(rel, Files.size(p));
+            }
+        }
+        return files;
+    }
+
+    static double rocAuc(String out) {
+        Matcher m = Pattern.compile("ROC-AUC:\\s*([0-9.]+)").matcher(out);
+        assertTrue(m.find(), "no ROC-AUC in:\n" + out);
+        return Double.parseDouble(m.group(1));
+    }
+
+    static String[] concat(String[] a, String[] b) {
+        String[] r = new String[a.length + b.length];
+        System.arraycopy(a, 0, r, 0, a.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+
+    static void deleteTree(Path p) throws Exception {
+        if (!Files.exists(p)) return;
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path q : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
+        }
+    }
+}

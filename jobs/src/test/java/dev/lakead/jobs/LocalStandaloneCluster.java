@@ -1,0 +1,116 @@
+package dev.lakead.jobs;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Spark standalone cluster on loopback (one Master, two Workers, separate JVMs) started through
+ * {@code scripts/local-cluster.sh} — the same implementation a user runs — on free ports, with its state under
+ * {@code dir}. {@link #close()} stops it (Workers with their executors, then the Master); a JVM shutdown hook
+ * stops it too if the test JVM dies first.
+ */
+final class LocalStandaloneCluster implements AutoCloseable {
+    final Path root;
+    final Path dir;
+    final int port;
+    final int uiPort;
+    private final Thread hook = new Thread(this::stopQuietly, "local-cluster-stop");
+    private boolean stopped;
+
+    private LocalStandaloneCluster(Path root, Path dir, int port, int uiPort) {
+        this.root = root;
+        this.dir = dir;
+        this.port = port;
+        this.uiPort = uiPort;
+    }
+
+    static Path projectRoot() {
+        Path p = Path.of("").toAbsolutePath();
+        while (p != null && !Files.exists(p.resolve("scripts/lakead"))) p = p.getParent();
+        if (p == null) throw new IllegalStateException("project root (scripts/lakead) not found");
+        return p;
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) { return s.getLocalPort(); }
+    }
+
+    static LocalStandaloneCluster start(Path dir) throws Exception {
+        LocalStandaloneCluster c = new LocalStandaloneCluster(projectRoot(), dir, freePort(), freePort());
+        Runtime.getRuntime().addShutdownHook(c.hook);
+        int rc = c.script("start", dir.resolve("start.log"));
+        if (rc != 0) {
+            c.close();
+            throw new IllegalStateException("local-cluster.sh start failed (" + rc + "): "
+                    + Files.readString(dir.resolve("start.log")));
+        }
+        return c;
+    }
+
+    String masterUrl() { return "spark://127.0.0.1:" + port; }
+
+    Path sparkHome() { return dir.resolve("spark-home"); }
+
+    Map<String, String> env() {
+        return Map.of("LAKEAD_CLUSTER_DIR", dir.toString(), "LAKEAD_CLUSTER_PORT", Integer.toString(port),
+                "LAKEAD_CLUSTER_UI_PORT", Integer.toString(uiPort));
+    }
+
+    private int script(String command, Path log) throws Exception {
+        Files.createDirectories(dir);
+        ProcessBuilder pb = new ProcessBuilder("bash", root.resolve("scripts/local-cluster.sh").toString(), command)
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(env());
+        Process p = pb.start();
+        if (!p.waitFor(180, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            return 124;
+        }
+        return p.exitValue();
+    }
+
+    /**
+     * Starts {@code scripts/lakead <job> --master spark://… args}: spark-submit of the shaded jar, with the
+     * cluster's Spark home. Output goes to {@code out}/{@code err}. The returned process is the driver JVM
+     * (the launcher and bin/spark-submit exec into it).
+     */
+    Process submit(String submitArgs, File out, File err, String job, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("bash", root.resolve("scripts/lakead").toString(), job,
+                "--master", masterUrl()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out).redirectError(err);
+        pb.environment().put("SPARK_HOME", sparkHome().toString());
+        pb.environment().put("SPARK_SCALA_VERSION", "2.12");
+        pb.environment().put("LAKEAD_NO_BUILD", "1"); // the jar was built by this Maven run
+        pb.environment().put("LAKEAD_SUBMIT_ARGS", submitArgs);
+        return pb.start();
+    }
+
+    private void stopQuietly() {
+        synchronized (this) {
+            if (stopped) return;
+            stopped = true;
+        }
+        try {
+            script("stop", dir.resolve("stop.log"));
+        } catch (Exception e) {
+            System.err.println("local-cluster stop failed: " + e);
+        }
+    }
+
+    @Override
+    public void close() {
+        stopQuietly();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException ignored) { // already shutting down
+        }
+    }
+}
