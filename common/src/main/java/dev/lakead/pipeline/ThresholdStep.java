@@ -13,7 +13,9 @@ import org.apache.spark.sql.Row;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * threshold: scores the training features with a bundle's model on the executors and stores a new threshold
@@ -40,7 +42,29 @@ public final class ThresholdStep {
         return t;
     }
 
+    /**
+     * The threshold from the training rows' scores. A model with several score modes gets one per mode (the one of
+     * its own mode first), so that score.mode can switch at scoring time.
+     */
     static Threshold fromTrainingScores(PreparedData prepared, ModelFamily family, AnomalyModel model, Settings s) {
+        Threshold own = compute(prepared, family, model, s);
+        List<String> modes = model.scoreModes();
+        if (modes.size() < 2) {
+            return own;
+        }
+        Map<String, Threshold> byMode = new LinkedHashMap<>();
+        for (String mode : modes) {
+            if (mode.equals(model.scoreMode())) {
+                byMode.put(mode, own);
+            } else {
+                LOG.info("Threshold for score mode {} (the model scores with {})", mode, model.scoreMode());
+                byMode.put(mode, compute(prepared, family, model.withScoreMode(mode), s));
+            }
+        }
+        return own.withScoreModes(model.scoreMode(), byMode);
+    }
+
+    private static Threshold compute(PreparedData prepared, ModelFamily family, AnomalyModel model, Settings s) {
         Dataset<Row> scores = family.scoreRecords(prepared.features(), List.of(), model, s).cache();
         try {
             return ThresholdCalculator.compute(scores, BatchScorer.SCORE, s);

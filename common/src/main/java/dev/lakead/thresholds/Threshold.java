@@ -1,13 +1,51 @@
 package dev.lakead.thresholds;
 
+import dev.lakead.LakeadException;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * A decision threshold on the anomaly score (score &gt; value = anomaly) with the method and parameters that
- * produced it and summary statistics of the scores it was computed from.
+ * produced it and summary statistics of the scores it was computed from. For a model with several score modes
+ * (anogan: search, encoder) it is the threshold of the mode it was trained to score with ({@code scoreMode}), and
+ * {@code scoreModes} holds one threshold per mode, so that scoring can switch modes (setting score.mode).
  */
-public record Threshold(double value, String method, Map<String, Object> parameters, Map<String, Object> scoreStats) {
+public record Threshold(double value, String method, Map<String, Object> parameters, Map<String, Object> scoreStats,
+                        String scoreMode, Map<String, Threshold> scoreModes) {
+
+    public Threshold {
+        scoreMode = scoreMode == null ? "" : scoreMode;
+        scoreModes = scoreModes == null ? Map.of() : java.util.Collections.unmodifiableMap(
+                new LinkedHashMap<>(scoreModes));
+    }
+
+    /** A threshold for a model with one way to score. */
+    public Threshold(double value, String method, Map<String, Object> parameters, Map<String, Object> scoreStats) {
+        this(value, method, parameters, scoreStats, "", Map.of());
+    }
+
+    /** This threshold as the one of {@code mode}, keeping a threshold for each of the model's score modes. */
+    public Threshold withScoreModes(String mode, Map<String, Threshold> byMode) {
+        return new Threshold(value, method, parameters, scoreStats, mode, byMode);
+    }
+
+    /**
+     * The threshold for scoring in {@code mode}: this one when it is that mode's, else the one kept for it; fails,
+     * naming the setting, when the bundle has none for that mode.
+     */
+    public Threshold forScoreMode(String mode) {
+        if (mode.equals(scoreMode)) {
+            return this;
+        }
+        Threshold t = scoreModes.get(mode);
+        if (t == null) {
+            throw new LakeadException("Setting 'score.mode' is '" + mode + "' but the model bundle has no threshold for"
+                    + " that score mode" + (scoreModes.isEmpty() ? "" : " (it has: "
+                    + String.join(", ", scoreModes.keySet()) + ")"));
+        }
+        return t.withScoreModes(mode, scoreModes);
+    }
 
     public Map<String, Object> asMap() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -15,18 +53,34 @@ public record Threshold(double value, String method, Map<String, Object> paramet
         m.put("method", method);
         m.put("parameters", parameters);
         m.put("score_stats", scoreStats);
+        if (!scoreMode.isEmpty()) {
+            m.put("score_mode", scoreMode);
+        }
+        if (!scoreModes.isEmpty()) {
+            Map<String, Object> modes = new LinkedHashMap<>();
+            scoreModes.forEach((k, t) -> modes.put(k, new Threshold(t.value, t.method, t.parameters, t.scoreStats)
+                    .asMap()));
+            m.put("score_modes", modes);
+        }
         return m;
     }
 
     @SuppressWarnings("unchecked")
     public static Threshold fromMap(Map<String, Object> m) {
+        Map<String, Threshold> modes = new LinkedHashMap<>();
+        Object stored = m.get("score_modes");
+        if (stored instanceof Map) {
+            ((Map<String, Object>) stored).forEach((k, v) -> modes.put(k, fromMap((Map<String, Object>) v)));
+        }
         return new Threshold(((Number) m.get("value")).doubleValue(), (String) m.get("method"),
                 (Map<String, Object>) m.getOrDefault("parameters", Map.of()),
-                (Map<String, Object>) m.getOrDefault("score_stats", Map.of()));
+                (Map<String, Object>) m.getOrDefault("score_stats", Map.of()),
+                (String) m.getOrDefault("score_mode", ""), modes);
     }
 
     public String describe() {
-        return String.format("%.6g (%s %s)", value, method, parameters);
+        return String.format("%.6g (%s %s%s)", value, method, parameters,
+                scoreMode.isEmpty() ? "" : ", score mode " + scoreMode);
     }
 
     static Map<String, Object> params(Object... kv) {
