@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "lakead", mixinStandardHelpOptions = true, versionProvider = LakeadCli.Version.class,
         description = "Deep-learning anomaly detection on Spark: preprocess -> train -> threshold -> score -> evaluate.",
         subcommands = {PreprocessJob.class, TrainJob.class, ThresholdJob.class, ScoreJob.class, EvaluateJob.class,
-                DemoJob.class, GenerateJob.class, BenchScoringJob.class, BenchTabularJob.class, BenchSkabJob.class, SqlJob.class, CommandLine.HelpCommand.class})
+                DemoJob.class, GenerateJob.class, BenchScoringJob.class, BenchTabularJob.class, BenchSkabJob.class, BenchAnoGanJob.class, SqlJob.class, CommandLine.HelpCommand.class})
 public final class LakeadCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
