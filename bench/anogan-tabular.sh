@@ -9,5 +9,5 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DATA="$(cd "${1:-$ROOT/../shared/datasets/tabular}" && pwd)"
 shift || true
 "$ROOT/scripts/lakead" bench-tabular --data-dir "$DATA" --workdir "$ROOT/bench/output/anogan-tabular" \
-  --models anogan --set train.batch-size-per-worker=64 --set train.averaging-frequency=10 \
+  --models anogan --set train.epochs=40 --set train.batch-size-per-worker=64 --set train.averaging-frequency=10 \
   --set train.holdout-fraction=0.1 --set train.early-stopping-patience=6 "$@"
