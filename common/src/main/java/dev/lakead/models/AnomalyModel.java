@@ -2,6 +2,7 @@ package dev.lakead.models;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -48,6 +49,25 @@ public interface AnomalyModel {
     /** Size of {@link #latent}'s rows; 0 when the model has no latent space. */
     default int latentSize() {
         return 0;
+    }
+
+    /**
+     * The score modes this model can be switched between at scoring time (setting {@code score.mode}), each with
+     * its own threshold in the bundle; empty for models with one way to score.
+     */
+    default List<String> scoreModes() {
+        return List.of();
+    }
+
+    /** The mode {@link #score} uses now (one of {@link #scoreModes()}); empty for models with one way to score. */
+    default String scoreMode() {
+        return "";
+    }
+
+    /** The same trained model scoring in another of its {@link #scoreModes()}. */
+    default AnomalyModel withScoreMode(String mode) {
+        throw new dev.lakead.LakeadException("Setting 'score.mode' is '" + mode + "' but a " + type()
+                + " model has only one way to score; leave score.mode empty");
     }
 
     /** Serialized form stored in the bundle and broadcast to executors. */

@@ -14,6 +14,7 @@ public final class ModelFamilies {
         register(new AutoencoderFamily());
         register(new dev.lakead.models.vae.VaeFamily());
         register(new dev.lakead.models.lstm.LstmAutoencoderFamily());
+        register(new dev.lakead.models.anogan.AnoGanFamily());
     }
 
     private ModelFamilies() {

@@ -5,10 +5,12 @@ import dev.lakead.bundle.ModelBundle;
 import dev.lakead.config.Settings;
 import dev.lakead.io.ScoreTableWriter;
 import dev.lakead.io.TableReader;
+import dev.lakead.models.AnomalyModel;
 import dev.lakead.models.ModelFamilies;
 import dev.lakead.models.ModelFamily;
 import dev.lakead.models.lstm.LstmAutoencoderFamily;
 import dev.lakead.scoring.BatchScorer;
+import dev.lakead.thresholds.Threshold;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -42,33 +44,41 @@ public final class ScoreStep {
     private ScoreStep() {
     }
 
-    public record Result(String outputPath, String tableName, ModelBundle bundle) {
+    /** @param threshold the threshold in force (the bundle's, or its score mode's with score.mode) */
+    public record Result(String outputPath, String tableName, ModelBundle bundle, Threshold threshold) {
     }
 
     public static Result run(JobContext ctx) {
         Settings s = ctx.settings();
         ModelBundle bundle = ctx.loadBundle();
+        AnomalyModel model = bundle.model();
+        Threshold threshold = bundle.threshold();
+        String mode = s.string("score.mode").trim().toLowerCase();
+        if (!mode.isEmpty() && !mode.equals(model.scoreMode())) {
+            model = model.withScoreMode(mode);
+            threshold = threshold.forScoreMode(mode);
+        }
         LOG.info("Scoring with {} {} {} (threshold {})", bundle.metadata().get("model_type"), bundle.name(),
-                bundle.version(), bundle.threshold().describe());
+                bundle.version(), threshold.describe());
         TableReader.Table input = TableReader.read(ctx.spark(), s);
         List<String> partitions = s.strings("score.partition-columns");
         List<String> keys = new ArrayList<>(s.strings("score.key-columns"));
-        if (bundle.threshold().perSegment() && !keys.contains(bundle.threshold().segmentColumn())) {
-            keys.add(bundle.threshold().segmentColumn()); // decides each record's threshold; kept in the output
+        if (threshold.perSegment() && !keys.contains(threshold.segmentColumn())) {
+            keys.add(threshold.segmentColumn()); // decides each record's threshold; kept in the output
         }
         List<String> pass = passColumns(input.rows(), keys, partitions);
 
         BatchScorer.Outputs outputs = BatchScorer.Outputs.from(s);
-        ModelFamily family = ModelFamilies.get(bundle.model().type());
+        ModelFamily family = ModelFamilies.get(model.type());
         Dataset<Row> scored = family.sequence()
-                ? family.scoreRecords(bundle.pipeline().transform(input.rows()), pass, bundle.model(), s)
-                : BatchScorer.scoreRaw(input.rows(), pass, bundle.pipeline(), bundle.model(),
+                ? family.scoreRecords(bundle.pipeline().transform(input.rows()), pass, model, s)
+                : BatchScorer.scoreRaw(input.rows(), pass, bundle.pipeline(), model,
                 s.positiveInt("score.batch-size"), outputs);
-        Dataset<Row> table = withDecision(scored, bundle, Timestamp.from(Instant.now()), pass, partitions);
+        Dataset<Row> table = withDecision(scored, bundle, threshold, Timestamp.from(Instant.now()), pass, partitions);
 
         String out = s.required("score.output-path");
         ScoreTableWriter.write(table, out, partitions, s.string("score.table-name"));
-        return new Result(out, s.string("score.table-name"), bundle);
+        return new Result(out, s.string("score.table-name"), bundle, threshold);
     }
 
     /** Key columns then partition columns, each once; all must exist in the input. */
@@ -108,11 +118,11 @@ public final class ScoreStep {
     }
 
     /** The score table's columns: keys, score, decision, threshold and model identity, then partition columns. */
-    static Dataset<Row> withDecision(Dataset<Row> scored, ModelBundle bundle, Timestamp scoredAt, List<String> pass,
-                                     List<String> partitions) {
+    static Dataset<Row> withDecision(Dataset<Row> scored, ModelBundle bundle, Threshold modelThreshold,
+                                     Timestamp scoredAt, List<String> pass, List<String> partitions) {
         // one threshold for the model, or each record's entity threshold (per-entity time-series models)
         boolean perEntity = Arrays.asList(scored.columns()).contains(LstmAutoencoderFamily.ENTITY_THRESHOLD);
-        Column threshold = perEntity ? col(LstmAutoencoderFamily.ENTITY_THRESHOLD) : thresholdColumn(bundle.threshold());
+        Column threshold = perEntity ? col(LstmAutoencoderFamily.ENTITY_THRESHOLD) : thresholdColumn(modelThreshold);
         List<Column> cols = new ArrayList<>();
         for (String c : pass) {
             if (!partitions.contains(c)) {

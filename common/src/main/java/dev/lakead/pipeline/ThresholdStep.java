@@ -19,7 +19,9 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * threshold: computes a new threshold for a bundle on the executors (method and parameters from threshold.*) and
@@ -47,8 +49,31 @@ public final class ThresholdStep {
         return t;
     }
 
-    /** The threshold for a model: from its training scores, or from the labelled validation table. */
+    /**
+     * The threshold for a model: from its training scores, or from the labelled validation table. A model with
+     * several score modes gets one per mode (the one of its own mode first), so that score.mode can switch at
+     * scoring time.
+     */
     static Threshold compute(JobContext ctx, PreparedData prepared, ModelFamily family, AnomalyModel model) {
+        Threshold own = computeOne(ctx, prepared, family, model);
+        List<String> modes = model.scoreModes();
+        if (modes.size() < 2) {
+            return own;
+        }
+        Map<String, Threshold> byMode = new LinkedHashMap<>();
+        for (String mode : modes) {
+            if (mode.equals(model.scoreMode())) {
+                byMode.put(mode, own);
+            } else {
+                LOG.info("Threshold for score mode {} (the model scores with {})", mode, model.scoreMode());
+                byMode.put(mode, computeOne(ctx, prepared, family, model.withScoreMode(mode)));
+            }
+        }
+        return own.withScoreModes(model.scoreMode(), byMode);
+    }
+
+    private static Threshold computeOne(JobContext ctx, PreparedData prepared, ModelFamily family,
+                                        AnomalyModel model) {
         Settings s = ctx.settings();
         String segment = s.string("threshold.segment-column");
         boolean labelled = ThresholdCalculator.needsLabels(ThresholdCalculator.method(s));

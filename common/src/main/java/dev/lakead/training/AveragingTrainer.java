@@ -12,7 +12,9 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 
@@ -20,7 +22,9 @@ import java.util.UUID;
  * Our own parameter-averaging rounds on Spark, for models DL4J's training master cannot drive: the driver
  * broadcasts the flat parameter vector, every partition (one per worker) fits {@code averagingFrequency} of its
  * mini-batches with its {@link LocalTrainer}, and the parameters are averaged with a tree reduce. An epoch is as
- * many rounds as it takes every worker to see each of its batches once (in a fresh order per epoch).
+ * many rounds as it takes every worker to see each of its batches once (in a fresh order per epoch). A trainer
+ * that exposes its optimiser state ({@link LocalTrainer#updaterState()}) has it averaged and broadcast with the
+ * parameters; one that reports loss components (a GAN's D and G losses) has them logged and kept per round.
  */
 public final class AveragingTrainer {
     private static final Logger LOG = LoggerFactory.getLogger(AveragingTrainer.class);
@@ -31,8 +35,16 @@ public final class AveragingTrainer {
     public record Result(float[] params, TrainingHistory history) {
     }
 
-    /** What one partition returns from a round: its parameters (to be averaged), rows seen and summed loss. */
-    record RoundResult(double[] params, int workers, long rows, double lossSum) implements Serializable {
+    /** What the driver broadcasts to a round: the averaged parameters and, when averaged too, optimiser state. */
+    record RoundInput(float[] params, float[] updater) implements Serializable {
+    }
+
+    /**
+     * What one partition returns from a round (summed over partitions by the tree reduce): its parameters and
+     * optimiser state (to be averaged), rows seen, summed loss and summed loss components.
+     */
+    record RoundResult(double[] params, double[] updater, int workers, long rows, double lossSum,
+                       List<String> componentNames, double[] components) implements Serializable {
         RoundResult plus(RoundResult o) {
             if (params == null) {
                 return o;
@@ -40,12 +52,42 @@ public final class AveragingTrainer {
             if (o.params == null) {
                 return this;
             }
-            double[] sum = params.clone();
-            for (int i = 0; i < sum.length; i++) {
-                sum[i] += o.params[i];
-            }
-            return new RoundResult(sum, workers + o.workers, rows + o.rows, lossSum + o.lossSum);
+            return new RoundResult(sum(params, o.params), sum(updater, o.updater), workers + o.workers,
+                    rows + o.rows, lossSum + o.lossSum, componentNames, sum(components, o.components));
         }
+
+        private static double[] sum(double[] a, double[] b) {
+            if (a == null || b == null) {
+                return null;
+            }
+            double[] s = a.clone();
+            for (int i = 0; i < s.length; i++) {
+                s[i] += b[i];
+            }
+            return s;
+        }
+
+        float[] mean(double[] sums) {
+            if (sums == null) {
+                return null;
+            }
+            float[] m = new float[sums.length];
+            for (int i = 0; i < m.length; i++) {
+                m[i] = (float) (sums[i] / workers);
+            }
+            return m;
+        }
+    }
+
+    private static double[] widen(float[] v) {
+        if (v == null) {
+            return null;
+        }
+        double[] d = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            d[i] = v[i];
+        }
+        return d;
     }
 
     public static Result train(JavaSparkContext sc, JavaRDD<MiniBatch> batches, JavaRDD<MiniBatch> holdoutBatches,
@@ -81,25 +123,38 @@ public final class AveragingTrainer {
             history.workers(workers);
             EarlyStopping<float[]> stopper = new EarlyStopping<>(opt.earlyStoppingPatience());
             float[] params = initial.clone();
+            float[] updater = null; // optimiser state, once a round has returned one to average
             for (int epoch = 1; epoch <= opt.epochs(); epoch++) {
                 long t0 = System.nanoTime();
                 double lossSum = 0;
                 long seen = 0;
+                double[] componentSums = null;
+                List<String> componentNames = List.of();
                 for (int round = 0; round < rounds; round++) {
-                    RoundResult r = round(sc, train, factory, params, runId, epoch, round, opt);
+                    RoundResult r = round(sc, train, factory, new RoundInput(params, updater), runId, epoch, round,
+                            opt);
                     if (r.workers() == 0) {
                         continue;
                     }
-                    for (int i = 0; i < params.length; i++) {
-                        params[i] = (float) (r.params()[i] / r.workers());
-                    }
+                    params = r.mean(r.params());
+                    updater = r.mean(r.updater());
                     lossSum += r.lossSum();
                     seen += r.rows();
+                    if (r.components() != null && r.components().length > 0) {
+                        componentNames = r.componentNames();
+                        componentSums = RoundResult.sum(componentSums == null ? new double[r.components().length]
+                                : componentSums, r.components());
+                        TrainingHistory.Round done = new TrainingHistory.Round(epoch, round, r.workers(), r.rows(),
+                                perRow(r.componentNames(), r.components(), r.rows()));
+                        history.addRound(done);
+                        TrainingHistory.logRound(LOG, done, rounds);
+                    }
                 }
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 double trainLoss = lossSum / Math.max(1, seen);
                 double valLoss = holdout == null ? Double.NaN : holdoutLoss(sc, holdout, factory, params, opt.seed());
-                history.add(new TrainingHistory.Epoch(epoch, trainLoss, valLoss, seconds, seen));
+                history.add(new TrainingHistory.Epoch(epoch, trainLoss, valLoss, seconds, seen,
+                        componentSums == null ? Map.of() : perRow(componentNames, componentSums, seen)));
                 TrainingHistory.logEpoch(LOG, history, opt.epochs());
                 float[] snapshot = params;
                 if (!Double.isFinite(trainLoss)) {
@@ -125,9 +180,17 @@ public final class AveragingTrainer {
         }
     }
 
+    private static Map<String, Double> perRow(List<String> names, double[] sums, long rows) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        for (int i = 0; i < sums.length; i++) {
+            m.put(i < names.size() ? names.get(i) : "loss_" + i, sums[i] / Math.max(1, rows));
+        }
+        return m;
+    }
+
     private static RoundResult round(JavaSparkContext sc, JavaRDD<MiniBatch> train, LocalTrainer.Factory factory,
-                                     float[] params, String runId, int epoch, int round, TrainingOptions opt) {
-        Broadcast<float[]> current = sc.broadcast(params);
+                                     RoundInput input, String runId, int epoch, int round, TrainingOptions opt) {
+        Broadcast<RoundInput> current = sc.broadcast(input);
         int k = opt.averagingFrequency();
         long seed = opt.seed();
         try {
@@ -142,17 +205,19 @@ public final class AveragingTrainer {
                 }
                 List<MiniBatch> mine = all.subList(from, Math.min(all.size(), from + k));
                 LocalTrainer trainer = WorkerTrainers.get(runId, partition, factory);
-                trainer.setParams(current.value());
+                RoundInput in = current.value();
+                trainer.setParams(in.params());
+                if (in.updater() != null) {
+                    trainer.setUpdaterState(in.updater());
+                }
                 double loss = trainer.fit(mine, seed ^ (epoch * 7_919L + round * 104_729L + partition));
                 long rows = mine.stream().mapToLong(MiniBatch::rows).sum();
-                float[] p = trainer.params();
-                double[] d = new double[p.length];
-                for (int i = 0; i < p.length; i++) {
-                    d[i] = p[i];
-                }
-                Iterator<RoundResult> one = List.of(new RoundResult(d, 1, rows, loss)).iterator();
+                Iterator<RoundResult> one = List.of(new RoundResult(widen(trainer.params()),
+                        widen(trainer.updaterState()), 1, rows, loss, trainer.lossComponents(),
+                        trainer.lastComponentSums())).iterator();
                 return one;
-            }, false).treeAggregate(new RoundResult(null, 0, 0, 0), RoundResult::plus, RoundResult::plus, 2);
+            }, false).treeAggregate(new RoundResult(null, null, 0, 0, 0, List.of(), null), RoundResult::plus, RoundResult::plus,
+                    2);
         } finally {
             current.destroy();
         }

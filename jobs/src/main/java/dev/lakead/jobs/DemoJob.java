@@ -38,8 +38,11 @@ final class DemoJob extends SparkJob {
     static final LocalDate START = LocalDate.of(2026, 11, 1);
 
     @Option(names = "--model-type", defaultValue = "autoencoder",
-            description = "autoencoder or vae (adds conf/demo-vae.conf and the latent-space figure). Default: ${DEFAULT-VALUE}.")
+            description = {"autoencoder, vae (adds conf/demo-vae.conf and the latent-space figure) or anogan (adds",
+                    "conf/demo-anogan.conf; scores with the latent search and with the encoder). Default: ${DEFAULT-VALUE}."})
     String modelType;
+
+    static final List<String> MODEL_TYPES = List.of("autoencoder", "vae", "anogan");
 
     static final String SOURCE_TABLE = "sensor_readings";
 
@@ -52,17 +55,51 @@ final class DemoJob extends SparkJob {
 
     @Override
     protected List<String> presetResources() {
-        return "vae".equalsIgnoreCase(modelType) ? List.of("demo.conf", "demo-vae.conf") : List.of("demo.conf");
+        String type = modelType.toLowerCase();
+        return "autoencoder".equals(type) || !MODEL_TYPES.contains(type) ? List.of("demo.conf")
+                : List.of("demo.conf", "demo-" + type + ".conf");
     }
 
     @Override
     protected void validate(Settings s) {
-        if (!"autoencoder".equalsIgnoreCase(modelType) && !"vae".equalsIgnoreCase(modelType)) {
-            throw new dev.lakead.LakeadException("--model-type must be autoencoder or vae, got '" + modelType + "'");
+        if (!MODEL_TYPES.contains(modelType.toLowerCase())) {
+            throw new dev.lakead.LakeadException("--model-type must be one of " + String.join(", ", MODEL_TYPES)
+                    + ", got '" + modelType + "'");
         }
         if (trainDays < 1 || trainDays >= days) {
             throw new dev.lakead.LakeadException("--train-days must be between 1 and --days - 1");
         }
+    }
+
+    /**
+     * Models with several score modes (anogan: search, encoder): scores and evaluates the same bundle in its other
+     * modes too (score.mode), into their own score tables, and prints the ROC-AUC of each.
+     */
+    private static void otherScoreModes(JobContext ctx, PrintWriter out, TrainStep.Result trained, Settings s,
+                                        String base, String firstTestDay, double ownAuc) {
+        var model = trained.bundle().model();
+        if (model.scoreModes().size() < 2) {
+            return;
+        }
+        out.printf("score modes of the same bundle (ROC-AUC on the days from %s on):%n", firstTestDay);
+        out.printf("  %-8s ROC-AUC %.4f  (score table above)%n", model.scoreMode(), ownAuc);
+        for (String mode : model.scoreModes()) {
+            if (mode.equals(model.scoreMode())) {
+                continue;
+            }
+            Settings other = s.with("model.path", trained.bundle().path(), "score.mode", mode,
+                    "score.output-path", base + "/warehouse/anomaly_scores_" + mode, "score.table-name", "",
+                    "evaluate.output-dir", base + "/reports/evaluation-" + mode);
+            long t0 = System.nanoTime();
+            ScoreStep.run(JobContext.of(ctx.spark(), other));
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            EvaluateStep.Result r = EvaluateStep.run(JobContext.of(ctx.spark(),
+                    other.with("evaluate.where", "dt >= '" + firstTestDay + "'")));
+            out.printf("  %-8s ROC-AUC %.4f  (scored in %.0f s: %s)%n", mode, r.metrics().rocAuc(), seconds,
+                    base + "/warehouse/anomaly_scores_" + mode);
+        }
+        out.println();
+        out.flush();
     }
 
     @Override
@@ -101,8 +138,9 @@ final class DemoJob extends SparkJob {
         out.flush();
 
         Settings score = s.with("model.path", trained.bundle().path());
+        long t0 = System.nanoTime();
         ScoreStep.run(JobContext.of(ctx.spark(), score));
-        out.printf("[3/4] score: all %d days scored%n", days);
+        out.printf("[3/4] score: all %d days scored (%.0f s)%n", days, (System.nanoTime() - t0) / 1e9);
         out.flush();
 
         EvaluateStep.Result eval = EvaluateStep.run(JobContext.of(ctx.spark(),
@@ -110,6 +148,7 @@ final class DemoJob extends SparkJob {
         out.printf("[4/4] evaluate (days from %s on, not used for training):%n%n", firstTestDay);
         out.print(eval.metrics().toText());
         out.println();
+        otherScoreModes(ctx, out, trained, s, base, firstTestDay, eval.metrics().rocAuc());
         out.printf("score_table: %s%n", scores);
         out.printf("report: %s%nreport_html: %s%n", eval.reportPath(), eval.htmlPath());
         if (eval.report().containsKey("latent_space_png")) {

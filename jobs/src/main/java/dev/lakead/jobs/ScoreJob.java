@@ -29,6 +29,10 @@ final class ScoreJob extends SparkJob {
     @SettingKey("score.batch-size")
     @Option(names = "--batch-size", paramLabel = "N", description = "Rows per network call (score.batch-size).")
     Integer batchSize;
+    @SettingKey("score.mode")
+    @Option(names = "--score-mode", paramLabel = "MODE",
+            description = "Score mode of models with several (anogan: search or encoder); default the bundle's (score.mode).")
+    String scoreMode;
 
     @Override
     protected void validate(Settings s) {
@@ -41,7 +45,7 @@ final class ScoreJob extends SparkJob {
     protected void run(JobContext ctx, PrintWriter out) {
         ScoreStep.Result r = ScoreStep.run(ctx);
         out.printf("model: %s%nthreshold: %s, version t%d%nscore_table: %s%n", r.bundle().path(),
-                r.bundle().threshold().describe(), r.bundle().thresholdVersion(), r.outputPath());
+                r.threshold().describe(), r.bundle().thresholdVersion(), r.outputPath());
         if (!r.tableName().isBlank()) {
             out.printf("catalog table: %s%n", r.tableName());
         }

@@ -102,6 +102,16 @@ class LakeadCliTest {
     }
 
     @Test
+    void demoAnoGanPresetAndTheScoreModeOption() {
+        CliRun r = CliRun.of("demo", "--dry-run", "--model-type", "AnoGAN");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("sensor-anogan") && r.out().contains("\"type\" : \"anogan\""), r.out());
+        CliRun score = CliRun.of("score", "--dry-run", "--input", "/lake", "--score-mode", "encoder");
+        assertEquals(0, score.exitCode(), score.err());
+        assertTrue(score.out().contains("\"mode\" : \"encoder\""), score.out());
+    }
+
+    @Test
     void demoPresetComesFromConfDemoConf() {
         CliRun r = CliRun.of("demo", "--dry-run");
         assertEquals(0, r.exitCode(), r.err());
