@@ -107,8 +107,9 @@ class AnoGanPipelineTest extends SparkTestSupport {
     void searchScoresAreReproducibleAndBarelyDependOnTheBatching() {
         // one day (a quarter of the lake) is enough and keeps the test short
         String day = "dt = '2026-11-04'";
-        Dataset<Row> first = spark.read().parquet(path("scores")).where(day).select("record_id", "anomaly_score")
-                .cache();
+        ScoreStep.run(JobContext.of(spark, settings.with("score.output-path", path("scores-day"),
+                "input.where", day)));
+        Dataset<Row> first = spark.read().parquet(path("scores-day")).select("record_id", "anomaly_score").cache();
         long dayRows = first.count();
         assertTrue(dayRows > 1_500);
         // the same run again: identical scores
