@@ -159,7 +159,8 @@ public final class AveragingTrainer {
                 float[] snapshot = params;
                 if (!Double.isFinite(trainLoss)) {
                     throw new LakeadException("Training diverged at epoch " + epoch + " (loss " + trainLoss
-                            + "); lower model.learning-rate");
+                            + "); lower the learning rate (model.learning-rate, model.anogan.learning-rate for"
+                            + " AnoGAN)");
                 }
                 boolean stop = stopper.shouldStop(epoch, holdout == null ? trainLoss : valLoss,
                         () -> holdout == null ? null : snapshot.clone());

@@ -113,6 +113,8 @@ class AnoGanModelTest {
         INDArray x = gaussian(new Random(12), 20, 4);
         double[] all = m.score(x);
         assertArrayEquals(all, ((AnoGanModel) m.copy()).score(x), 0.0, "a rerun gives the same scores");
+        // the latent export right after scoring a batch hands out that search's codes (no second search)
+        assertEquals(m.latentSearch().search(x, 50).z(), m.latent(x));
         // the same rows in another batch: the last 5 rows alone, and in reverse order
         INDArray last = x.get(NDArrayIndex.interval(15, 20), NDArrayIndex.all()).dup();
         double[] alone = m.score(last);
