@@ -1,6 +1,7 @@
 package dev.lakead.io;
 
 import dev.lakead.config.Settings;
+import dev.lakead.models.NativeThreads;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
@@ -29,7 +30,19 @@ public final class SparkSessions {
         for (Map.Entry<String, String> e : settings.map("spark.conf").entrySet()) {
             builder.config(e.getKey(), e.getValue());
         }
-        return builder.getOrCreate();
+        int threads = settings.integer("spark.native-threads-per-task");
+        if (threads < 0) {
+            throw new dev.lakead.LakeadException("Setting 'spark.native-threads-per-task' must be 0 (= spark.task.cpus)"
+                    + " or a positive count, got " + threads);
+        }
+        builder.config(NativeThreads.SPARK_KEY, String.valueOf(threads));
+        if (!probe.contains("spark.executorEnv.OMP_NUM_THREADS")) {
+            // Executors of a cluster size their native thread pools when they start; tasks re-apply it (BatchScorer).
+            builder.config("spark.executorEnv.OMP_NUM_THREADS", String.valueOf(NativeThreads.perTask(probe, threads)));
+        }
+        SparkSession session = builder.getOrCreate();
+        NativeThreads.use(NativeThreads.perTask(session.sparkContext().getConf())); // local mode: this JVM runs the tasks
+        return session;
     }
 
     private static void catalog(SparkSession.Builder builder, Settings settings, boolean local) {

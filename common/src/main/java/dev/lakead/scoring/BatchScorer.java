@@ -3,6 +3,7 @@ package dev.lakead.scoring;
 import dev.lakead.features.FeaturePipeline;
 import dev.lakead.features.FeatureSelection;
 import dev.lakead.models.AnomalyModel;
+import dev.lakead.models.NativeThreads;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
@@ -198,8 +199,12 @@ public final class BatchScorer {
         }
         StructType outSchema = DataTypes.createStructType(outFields);
         int passCount = passColumns.size();
+        int threads = NativeThreads.perTask(input.sparkSession().sparkContext().getConf());
         return input.select(selected.toArray(new Column[0])).mapPartitions(
-                (MapPartitionsFunction<Row, Row>) rows -> factory.create(rows, passCount), Encoders.row(outSchema));
+                (MapPartitionsFunction<Row, Row>) rows -> {
+                    NativeThreads.use(threads);
+                    return factory.create(rows, passCount);
+                }, Encoders.row(outSchema));
     }
 
     /** Pulls one batch of input rows at a time, scores it, and hands out the scored rows. */

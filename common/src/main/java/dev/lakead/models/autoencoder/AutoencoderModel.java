@@ -1,6 +1,7 @@
 package dev.lakead.models.autoencoder;
 
 import dev.lakead.models.AnomalyModel;
+import dev.lakead.models.DenseForward;
 import dev.lakead.models.NetworkModel;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -12,6 +13,9 @@ import java.util.Map;
 /** A trained dense Autoencoder; the anomaly score is the mean squared reconstruction error of a row (4.1.1). */
 public final class AutoencoderModel extends NetworkModel {
     public static final String TYPE = "autoencoder";
+
+    /** The scoring fast path, built on first use (after training has set the parameters). */
+    private transient DenseForward forward;
 
     public AutoencoderModel(MultiLayerNetwork network, Map<String, Object> hyperparameters) {
         super(network, hyperparameters);
@@ -25,7 +29,10 @@ public final class AutoencoderModel extends NetworkModel {
     /** Squared error of each feature. */
     @Override
     public INDArray featureErrors(INDArray batch) {
-        INDArray diff = network.output(batch, false).subi(batch);
+        if (forward == null) {
+            forward = DenseForward.of(network).orElse(null);
+        }
+        INDArray diff = (forward != null ? forward.output(batch) : network.output(batch, false)).subi(batch);
         return diff.muli(diff);
     }
 
