@@ -114,11 +114,15 @@ public final class FeaturePipeline {
 
     /** Adds __clean_i columns: the feature cast to double with NaN and +/-Inf turned into null (missing). */
     static Dataset<Row> withCleanColumns(Dataset<Row> input, List<String> columns) {
-        Dataset<Row> out = input;
-        for (int i = 0; i < columns.size(); i++) {
-            out = out.withColumn(CLEAN_PREFIX + i, cleaned(col(columns.get(i))));
+        // One select, not one withColumn per feature: each withColumn re-analyses the whole plan (slow at 784).
+        List<Column> all = new ArrayList<>();
+        for (String c : input.columns()) {
+            all.add(col(c));
         }
-        return out;
+        for (int i = 0; i < columns.size(); i++) {
+            all.add(cleaned(col(columns.get(i))).as(CLEAN_PREFIX + i));
+        }
+        return input.select(all.toArray(new Column[0]));
     }
 
     static Column cleaned(Column c) {
@@ -129,11 +133,20 @@ public final class FeaturePipeline {
 
     /** True when every feature of the row is missing (null, NaN or infinite): nothing to learn from. */
     public static Column allMissing(List<String> columns) {
-        Column all = lit(true);
+        List<Column> missing = new ArrayList<>();
         for (String c : columns) {
-            all = all.and(cleaned(col(c)).isNull());
+            missing.add(cleaned(col(c)).isNull());
         }
-        return all;
+        return missing.isEmpty() ? lit(true) : allOf(missing, 0, missing.size());
+    }
+
+    /** AND of the conditions as a balanced tree: a chain 784 deep overflows the analyser's stack. */
+    private static Column allOf(List<Column> conditions, int from, int to) {
+        if (to - from == 1) {
+            return conditions.get(from);
+        }
+        int mid = (from + to) >>> 1;
+        return allOf(conditions, from, mid).and(allOf(conditions, mid, to));
     }
 
     public void save(HadoopFiles files, String dir) {

@@ -254,6 +254,35 @@ class FeaturePreprocessingTest extends SparkTestSupport {
     }
 
     @Test
+    void aTableAsWideAsTheChaptersImagesIsPreprocessed() {
+        // 800 features: the all-missing filter and the cleaning columns once overflowed the analyser's stack.
+        int width = 800;
+        List<StructField> fields = new ArrayList<>(List.of(field("id", DataTypes.IntegerType)));
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < width; i++) {
+            names.add("p" + i);
+            fields.add(field("p" + i, DataTypes.DoubleType));
+        }
+        Object[][] rows = new Object[3][];
+        for (int r = 0; r < 3; r++) {
+            rows[r] = new Object[width + 1];
+            rows[r][0] = r;
+            for (int i = 0; i < width; i++) {
+                rows[r][i + 1] = r == 2 ? null : (double) (r + i);
+            }
+        }
+        Dataset<Row> df = frame(DataTypes.createStructType(fields), rows);
+        assertEquals(1, df.where(FeaturePipeline.allMissing(names)).count());
+        FeaturePipeline pipeline = new FeaturePreprocessor(names, FeaturePreprocessor.MINMAX)
+                .fit(df.where(org.apache.spark.sql.functions.not(FeaturePipeline.allMissing(names))));
+        List<Vector> out = vectors(pipeline, df);
+        assertEquals(3, out.size());
+        assertEquals(width, out.get(0).size());
+        assertEquals(0.0, out.get(0).apply(width - 1), EPS);
+        assertEquals(1.0, out.get(1).apply(width - 1), EPS);
+    }
+
+    @Test
     void columnNamesWithDotsOrSpacesAreFeaturesLikeAnyOther() {
         StructType schema = DataTypes.createStructType(List.of(field("id", DataTypes.IntegerType),
                 field("sensor.temp", DataTypes.DoubleType), field("fan speed", DataTypes.DoubleType)));
