@@ -5,13 +5,17 @@ import dev.lakead.features.FeatureSelection;
 import dev.lakead.models.AnomalyModel;
 import dev.lakead.models.NativeThreads;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.rdd.RDD;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -112,7 +116,7 @@ public final class BatchScorer {
 
     /** Which model scores a row: one model for all rows, or one per entity (read from a pass-through column). */
     interface ModelSource {
-        AnomalyModel modelFor(Row row);
+        AnomalyModel modelFor(InternalRow row);
     }
 
     /**
@@ -136,9 +140,10 @@ public final class BatchScorer {
         Dataset<Row> grouped = windows.repartition(col(keyColumn)).sortWithinPartitions(col(keyColumn));
         int width = any.inputSize();
         FeatureReader reader = FeatureReader.windowColumn(width, steps);
+        org.apache.spark.sql.types.DataType keyType = windows.schema().apply(keyColumn).dataType();
         return select(grouped, passColumns, List.of(col(stepsColumn)), any, outputs, (rows, passCount) -> {
             Map<String, AnomalyModel> taskModels = new HashMap<>();
-            ModelSource source = row -> taskModels.computeIfAbsent(String.valueOf(row.get(keyIndex)), key -> {
+            ModelSource source = row -> taskModels.computeIfAbsent(String.valueOf(row.get(keyIndex, keyType)), key -> {
                 ModelPayload p = all.value().get(key);
                 if (p == null) {
                     throw new dev.lakead.LakeadException("No model for entity '" + key + "' in the bundle");
@@ -171,7 +176,7 @@ public final class BatchScorer {
 
     /** Builds a partition's scored-row iterator (runs on the executors). */
     private interface IteratorFactory extends java.io.Serializable {
-        Iterator<Row> create(Iterator<Row> rows, int passCount);
+        Iterator<InternalRow> create(Iterator<InternalRow> rows, int passCount);
     }
 
     /** Selects pass-through + feature columns and maps every partition through the scoring iterator. */
@@ -200,42 +205,88 @@ public final class BatchScorer {
         StructType outSchema = DataTypes.createStructType(outFields);
         int passCount = passColumns.size();
         int threads = NativeThreads.perTask(input.sparkSession().sparkContext().getConf());
-        return input.select(selected.toArray(new Column[0])).mapPartitions(
-                (MapPartitionsFunction<Row, Row>) rows -> {
+        // Spark's internal rows in and out: no external Row per record (a wide table's boxed values and, past 100
+        // columns, an interpreted deserializer cost 3x the whole scoring time; bench/README.md "Scoring").
+        Dataset<Row> in = input.select(selected.toArray(new Column[0]));
+        DataType[] passTypes = new DataType[passCount];
+        for (int j = 0; j < passCount; j++) {
+            passTypes[j] = in.schema().fields()[j].dataType();
+        }
+        RDD<InternalRow> scored = in.queryExecution().toRdd().toJavaRDD().mapPartitions(
+                (FlatMapFunction<Iterator<InternalRow>, InternalRow>) rows -> {
                     NativeThreads.use(threads);
-                    return factory.create(rows, passCount);
-                }, Encoders.row(outSchema));
+                    return factory.create(new PassValues(rows, passTypes), passCount);
+                }).rdd();
+        return input.sparkSession().internalCreateDataFrame(scored, outSchema, false);
     }
 
     /** Pulls one batch of input rows at a time, scores it, and hands out the scored rows. */
-    private static final class ScoredIterator implements Iterator<Row> {
-        private final Iterator<Row> input;
+    /**
+     * The input rows with their pass-through values copied out: Spark reuses the row object it hands over, and a
+     * batch keeps its rows' values until it is scored.
+     */
+    private static final class PassValues implements Iterator<InternalRow> {
+        private final Iterator<InternalRow> rows;
+        private final DataType[] types;
+        private Object[] last;
+
+        PassValues(Iterator<InternalRow> rows, DataType[] types) {
+            this.rows = rows;
+            this.types = types;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return rows.hasNext();
+        }
+
+        @Override
+        public InternalRow next() {
+            InternalRow r = rows.next();
+            last = new Object[types.length];
+            for (int j = 0; j < types.length; j++) {
+                last[j] = r.isNullAt(j) ? null : InternalRow.copyValue(r.get(j, types[j]));
+            }
+            return r;
+        }
+
+        /** The pass-through values of the row last returned by {@link #next()}. */
+        Object[] lastValues() {
+            return last;
+        }
+    }
+
+    private static final VectorUDT VECTOR_UDT = new VectorUDT();
+
+    private static final class ScoredIterator implements Iterator<InternalRow> {
+        private final PassValues input;
         private final ModelSource models;
-        private Row lookahead;
+        private InternalRow lookahead;
+        private Object[] lookaheadValues;
         private final FeatureReader reader;
         private final int batchSize;
         private final int passCount;
         private final float[] buffer;
-        private final Row[] rows;
+        private final Object[][] rows;
         private final LatentExport latent;
         private final boolean featureErrors;
         private final long[] rowShape;
         private final int rowSize;
-        private Iterator<Row> ready = Collections.emptyIterator();
+        private Iterator<InternalRow> ready = Collections.emptyIterator();
 
-        ScoredIterator(Iterator<Row> input, ModelSource models, FeatureReader reader, int batchSize, int width,
+        ScoredIterator(Iterator<InternalRow> input, ModelSource models, FeatureReader reader, int batchSize, int width,
                        int passCount, Outputs outputs) {
             this.latent = outputs.latent();
             this.featureErrors = outputs.featureErrors();
             this.rowShape = reader.rowShape(width);
             this.rowSize = (int) java.util.Arrays.stream(rowShape).reduce(1, (a, b) -> a * b);
-            this.input = input;
+            this.input = (PassValues) input;
             this.models = models;
             this.reader = reader;
             this.batchSize = batchSize;
             this.passCount = passCount;
             this.buffer = new float[batchSize * rowSize];
-            this.rows = new Row[batchSize];
+            this.rows = new Object[batchSize][];
         }
 
         @Override
@@ -247,27 +298,36 @@ public final class BatchScorer {
         }
 
         @Override
-        public Row next() {
+        public InternalRow next() {
             if (!hasNext()) {
                 throw new NoSuchElementException();
             }
             return ready.next();
         }
 
-        private Iterator<Row> scoreNextBatch() {
+        private Iterator<InternalRow> scoreNextBatch() {
             int n = 0;
             AnomalyModel model = null;
             while ((lookahead != null || input.hasNext()) && n < batchSize) {
-                Row r = lookahead != null ? lookahead : input.next();
-                lookahead = null;
+                InternalRow r;
+                Object[] values;
+                if (lookahead != null) {
+                    r = lookahead;
+                    values = lookaheadValues;
+                    lookahead = null;
+                } else {
+                    r = input.next();
+                    values = input.lastValues();
+                }
                 AnomalyModel m = models.modelFor(r);
                 if (model != null && m != model) { // another entity's model: its rows start the next batch
-                    lookahead = r;
+                    lookahead = r.copy();
+                    lookaheadValues = values;
                     break;
                 }
                 model = m;
                 reader.read(r, passCount, buffer, n * rowSize);
-                rows[n++] = r;
+                rows[n++] = values;
             }
             float[] data = n == batchSize ? buffer : java.util.Arrays.copyOf(buffer, n * rowSize);
             long[] shape = new long[rowShape.length + 1];
@@ -280,24 +340,23 @@ public final class BatchScorer {
             double[][] codes = latent == LatentExport.NONE ? null : model.latent(batch).toDoubleMatrix();
             int latentWidth = codes == null ? 0 : latent == LatentExport.COLUMNS ? codes[0].length : 1;
             int extra = latentWidth + (featureErrors ? 1 : 0);
-            List<Row> out = new ArrayList<>(n);
+            List<InternalRow> out = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 Object[] values = new Object[passCount + 1 + extra];
-                for (int j = 0; j < passCount; j++) {
-                    values[j] = rows[i].get(j);
-                }
+                System.arraycopy(rows[i], 0, values, 0, passCount);
                 values[passCount] = scores[i];
                 if (latent == LatentExport.COLUMNS) {
-                    for (int j = 0; j < extra; j++) {
+                    for (int j = 0; j < latentWidth; j++) {
                         values[passCount + 1 + j] = codes[i][j];
                     }
                 } else if (latent == LatentExport.VECTOR) {
-                    values[passCount + 1] = Vectors.dense(codes[i]);
+                    values[passCount + 1] = VECTOR_UDT.serialize(Vectors.dense(codes[i]));
                 }
                 if (featureErrors) {
-                    values[passCount + 1 + latentWidth] = detailed.featureErrors()[i];
+                    values[passCount + 1 + latentWidth] =
+                            UnsafeArrayData.fromPrimitiveArray(detailed.featureErrors()[i]);
                 }
-                out.add(RowFactory.create(values));
+                out.add(new GenericInternalRow(values));
                 rows[i] = null;
             }
             return out.iterator();

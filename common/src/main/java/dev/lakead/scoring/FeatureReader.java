@@ -1,5 +1,9 @@
 package dev.lakead.scoring;
 
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.util.ArrayData;
+
 import dev.lakead.features.ScalingPlan;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Row;
@@ -9,6 +13,9 @@ import java.io.Serializable;
 /** Copies one row's model input into a float batch buffer, starting at a given column of the row. */
 public interface FeatureReader extends Serializable {
     void read(Row row, int firstColumn, float[] dest, int destOffset);
+
+    /** The same from Spark's internal row (the scoring path: no external Row per record). */
+    void read(InternalRow row, int firstColumn, float[] dest, int destOffset);
 
     /** Shape of one row's model input: [features] for records, [features, steps] for windows. */
     default long[] rowShape(int width) {
@@ -25,10 +32,22 @@ public interface FeatureReader extends Serializable {
             public void read(Row row, int first, float[] dest, int off) {
                 java.util.List<Vector> list = row.getList(first);
                 for (int t = 0; t < steps; t++) {
-                    Vector v = list.get(Math.min(t, list.size() - 1));
-                    for (int f = 0; f < width; f++) {
-                        dest[off + f * steps + t] = (float) v.apply(f);
-                    }
+                    put(list.get(Math.min(t, list.size() - 1)), dest, off, t);
+                }
+            }
+
+            @Override
+            public void read(InternalRow row, int first, float[] dest, int off) {
+                ArrayData list = row.getArray(first);
+                for (int t = 0; t < steps; t++) {
+                    put(VECTORS.deserialize(list.getStruct(Math.min(t, list.numElements() - 1), VECTOR_FIELDS)),
+                            dest, off, t);
+                }
+            }
+
+            private void put(Vector v, float[] dest, int off, int t) {
+                for (int f = 0; f < width; f++) {
+                    dest[off + f * steps + t] = (float) v.apply(f);
                 }
             }
 
@@ -55,21 +74,47 @@ public interface FeatureReader extends Serializable {
 
     /** A column of already scaled Spark ML vectors (the prepared training data). */
     static FeatureReader vectorColumn(int width) {
-        return (row, first, dest, off) -> {
-            Vector v = row.getAs(first);
-            for (int j = 0; j < width; j++) {
-                dest[off + j] = (float) v.apply(j);
+        return new FeatureReader() {
+            @Override
+            public void read(Row row, int first, float[] dest, int off) {
+                put(row.getAs(first), dest, off);
+            }
+
+            @Override
+            public void read(InternalRow row, int first, float[] dest, int off) {
+                put(VECTORS.deserialize(row.getStruct(first, VECTOR_FIELDS)), dest, off);
+            }
+
+            private void put(Vector v, float[] dest, int off) {
+                for (int j = 0; j < width; j++) {
+                    dest[off + j] = (float) v.apply(j);
+                }
             }
         };
     }
 
+    /** Spark ML vectors as Spark stores them: a struct of 4 fields (type, size, indices, values). */
+    VectorUDT VECTORS = new VectorUDT();
+    int VECTOR_FIELDS = 4;
+
     /** Raw double columns, imputed and scaled with the bundle's {@link ScalingPlan}. */
     static FeatureReader rawColumns(ScalingPlan plan) {
         int width = plan.width();
-        return (row, first, dest, off) -> {
-            for (int j = 0; j < width; j++) {
-                double raw = row.isNullAt(first + j) ? Double.NaN : row.getDouble(first + j);
-                dest[off + j] = (float) plan.apply(j, raw);
+        return new FeatureReader() {
+            @Override
+            public void read(Row row, int first, float[] dest, int off) {
+                for (int j = 0; j < width; j++) {
+                    double raw = row.isNullAt(first + j) ? Double.NaN : row.getDouble(first + j);
+                    dest[off + j] = (float) plan.apply(j, raw);
+                }
+            }
+
+            @Override
+            public void read(InternalRow row, int first, float[] dest, int off) {
+                for (int j = 0; j < width; j++) {
+                    double raw = row.isNullAt(first + j) ? Double.NaN : row.getDouble(first + j);
+                    dest[off + j] = (float) plan.apply(j, raw);
+                }
             }
         };
     }

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Issue 8's performance run, everything side by side in one run on the same generated rows (embedded local Spark):
+#   sgemm 1024^3 (ND4J, PyTorch, numpy); per shape (64 and 784 features, 1,000,000 rows each): scoring rows/s
+#   (Parquet in -> Autoencoder -> Parquet out) against the I/O floor (Parquet features in -> score-shaped Parquet
+#   out, no network), the compute bound (sgemm rate / FLOPs per row) and the chapter's PyTorch model on the same
+#   rows; training samples/s and final loss (784 features): Spark training master with 1 and 2 workers, single-JVM
+#   DL4J, the chapter's PyTorch loop.
+# Usage: bench/perf.sh [rows]   (needs Debian's python3-torch and python3-numpy for the PyTorch columns;
+#                                installed here when missing and run as root)
+# Last line: perf scoring_vs_bound=<r> scoring_vs_pytorch=<r> training_vs_pytorch=<r> sgemm_gflops=<x>
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ROWS="${1:-1000000}"
+if ! /usr/bin/python3 -c 'import torch, numpy' 2>/dev/null && [[ $(id -u) == 0 ]]; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3-torch python3-numpy >/dev/null
+fi
+cd "$ROOT"
+# The bench's own JVM: 12 GiB heap for the single-JVM trainer's copy of the rows; scratch under bench/output.
+LAKEAD_JAVA_OPTS="${LAKEAD_JAVA_OPTS:--Xmx12g}" "$ROOT/scripts/lakead" bench-perf --rows "$ROWS" \
+  --workdir "$ROOT/bench/output/perf" --set score.batch-size=4096 "${@:2}"
