@@ -59,6 +59,38 @@ public final class DenseForward {
 
     /** The network's output for {@code batch} [rows, inputs]; a new array, safe to keep. */
     public INDArray output(INDArray batch) {
+        return run(batch).dup('c');
+    }
+
+    /**
+     * Each row's mean squared difference between the output and {@code batch} (the Autoencoder's score), summed in
+     * plain Java over the output buffer: four ND4J element-wise calls and a re-ordering copy per batch cost twice
+     * the network itself on narrow tables.
+     */
+    public double[] meanSquaredError(INDArray batch) {
+        INDArray out = run(batch);
+        int n = (int) batch.size(0);
+        int d = (int) batch.size(1);
+        float[] o = out.data().asFloat(); // f-order: row i, column j at j * n + i
+        INDArray in = batch.dataType() == DataType.FLOAT && batch.ordering() == 'c' && !batch.isView()
+                ? batch : batch.castTo(DataType.FLOAT).dup('c');
+        float[] x = in.data().asFloat();
+        double[] sum = new double[n];
+        for (int j = 0; j < d; j++) {
+            int col = j * n;
+            for (int i = 0; i < n; i++) {
+                double diff = o[col + i] - x[i * d + j];
+                sum[i] += diff * diff;
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            sum[i] /= d;
+        }
+        return sum;
+    }
+
+    /** Runs the layers; returns the last layer's f-order buffer (overwritten by the next call). */
+    private INDArray run(INDArray batch) {
         long rows = batch.size(0);
         if (rows != bufferRows) { // batches have one size, but for a partition's last one
             buffers = new INDArray[weights.length];
@@ -74,6 +106,6 @@ public final class DenseForward {
             activations[i].getActivation(buffers[i], false);
             in = buffers[i];
         }
-        return in.dup('c');
+        return in;
     }
 }

@@ -44,6 +44,28 @@ class DenseForwardTest {
     }
 
     @Test
+    void meanSquaredErrorIsTheMeanOfTheSquaredDifferencesPerRow() {
+        MultiLayerNetwork net = autoencoder(12, List.of(8, 3), "sigmoid");
+        DenseForward forward = DenseForward.of(net).orElseThrow();
+        for (int rows : new int[]{40, 7}) {
+            INDArray x = Nd4j.rand(DataType.FLOAT, rows, 12);
+            INDArray diff = net.output(x, false).sub(x);
+            double[] expected = diff.mul(diff).mean(1).toDoubleVector();
+            double[] actual = forward.meanSquaredError(x);
+            assertEquals(rows, actual.length);
+            for (int i = 0; i < rows; i++) {
+                assertEquals(expected[i], actual[i], 1e-6 * Math.max(1, expected[i]), "row " + i);
+            }
+        }
+        // a view (every other row) is read as its own rows, not as the buffer underneath
+        INDArray big = Nd4j.rand(DataType.FLOAT, 10, 12);
+        INDArray view = big.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(2, 6),
+                org.nd4j.linalg.indexing.NDArrayIndex.all());
+        INDArray d = net.output(view.dup(), false).sub(view);
+        assertEquals(d.mul(d).mean(1).getDouble(3), forward.meanSquaredError(view)[3], 1e-6);
+    }
+
+    @Test
     void theReturnedArrayIsNotOverwrittenByTheNextBatch() {
         MultiLayerNetwork net = autoencoder(10, List.of(8, 4), "sigmoid");
         DenseForward forward = DenseForward.of(net).orElseThrow();

@@ -26,10 +26,10 @@ final class BenchBlasJob implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        String library = Loader.getLoadedLibraries().keySet().stream()
-                .filter(k -> k.contains("openblas") || k.contains("mkl"))
-                .map(k -> Loader.getLoadedLibraries().get(k)).filter(v -> v != null && v.endsWith(".so.0")
-                        || v != null && v.contains("mkl")).findFirst().orElse("?");
+        // the BLAS file JavaCPP loaded: under its cache's jar folder when bundled, x86_64-linux-gnu when system
+        String library = Loader.getLoadedLibraries().values().stream()
+                .filter(v -> v != null && (v.contains("libopenblas") || v.contains("mkl")) && !v.contains("libjni"))
+                .findFirst().map(v -> v.replaceAll(".*/cache/", "")).orElse("?");
         double error = relativeError(256);
         int cores = Runtime.getRuntime().availableProcessors();
         for (int threads : cores > 1 ? new int[]{1, cores} : new int[]{1}) {

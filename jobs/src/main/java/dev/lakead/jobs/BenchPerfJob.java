@@ -51,7 +51,9 @@ import java.util.Random;
 import java.util.stream.Stream;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.lit;
 
 /**
  * Issue 8's side-by-side performance run: scoring against the I/O floor, the compute bound and the chapter's PyTorch
@@ -169,14 +171,19 @@ final class BenchPerfJob extends SparkJob {
         generate(spark, rows, d, Math.max(cores * 2, (int) (rows * d / 16_000_000L))).write()
                 .mode(SaveMode.Overwrite).partitionBy("dt").parquet(lake);
         out.printf("generated in %.1f s (%s)%n", secs(t0), lake);
-        exportRaw(spark.read().parquet(lake), featureColumns(d), dir.resolve("raw"));
+        if (pytorch) {
+            exportRaw(spark.read().parquet(lake), featureColumns(d), dir.resolve("raw"));
+        }
         out.flush();
 
-        // I/O floor: read every feature, write the score table's shape (key, one double, dt); no network.
+        // I/O floor: read every feature and write the score table's own columns (key, score, decision, threshold,
+        // model identity, time, dt) with a stand-in score and no network: the same reads and writes as scoring.
         t0 = System.nanoTime();
         // greatest() is one n-ary expression: it reads every feature without a 784-deep tree of additions.
         Column any = greatest(featureColumns(d).toArray(new Column[0])).cast(DataTypes.DoubleType);
-        spark.read().parquet(lake).select(col("record_id"), any.as("anomaly_score"), col("dt"))
+        spark.read().parquet(lake).select(col("record_id"), any.as("anomaly_score"), any.gt(0.5).as("is_anomaly"),
+                        lit(0.5).as("threshold"), lit("perf").as("model_name"), lit("floor").as("model_version"),
+                        current_timestamp().as("scored_at"), col("dt"))
                 .write().mode(SaveMode.Overwrite).partitionBy("dt").parquet(dir.resolve("floor").toString());
         double ioFloor = rows / secs(t0);
 

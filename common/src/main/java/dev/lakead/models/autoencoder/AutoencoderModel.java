@@ -29,11 +29,23 @@ public final class AutoencoderModel extends NetworkModel {
     /** Squared error of each feature. */
     @Override
     public INDArray featureErrors(INDArray batch) {
+        DenseForward f = forward();
+        INDArray diff = (f != null ? f.output(batch) : network.output(batch, false)).subi(batch);
+        return diff.muli(diff);
+    }
+
+    /** Mean squared error per row (the mean of {@link #featureErrors}, without materialising them). */
+    @Override
+    public double[] score(INDArray batch) {
+        DenseForward f = forward();
+        return f != null ? f.meanSquaredError(batch) : super.score(batch);
+    }
+
+    private DenseForward forward() {
         if (forward == null) {
             forward = DenseForward.of(network).orElse(null);
         }
-        INDArray diff = (forward != null ? forward.output(batch) : network.output(batch, false)).subi(batch);
-        return diff.muli(diff);
+        return forward;
     }
 
     @Override
