@@ -1,7 +1,6 @@
 package dev.lakead.jobs;
 
 import dev.lakead.models.NativeThreads;
-import org.bytedeco.javacpp.Loader;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -11,7 +10,7 @@ import picocli.CommandLine.Option;
 import java.util.concurrent.Callable;
 
 /**
- * sgemm as ND4J runs it in this JVM (no Spark): which BLAS library JavaCPP loaded, the rate of a product into a
+ * sgemm as ND4J runs it in this JVM (no Spark): the rate of a product into a
  * preallocated f-order array (the BLAS's own speed) and of {@code INDArray.mmul} (allocates a c-order result), at 1
  * thread and at every core, and the largest error against a double-precision product (some OpenBLAS kernels
  * compute wrong results on some processors: a fast kernel must also be right). bench/blas.sh runs it per setting.
@@ -26,17 +25,13 @@ final class BenchBlasJob implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        // the BLAS file JavaCPP loaded: under its cache's jar folder when bundled, x86_64-linux-gnu when system
-        String library = Loader.getLoadedLibraries().values().stream()
-                .filter(v -> v != null && (v.contains("libopenblas") || v.contains("mkl")) && !v.contains("libjni"))
-                .findFirst().map(v -> v.replaceAll(".*/cache/", "")).orElse("?");
         double error = relativeError(256);
         int cores = Runtime.getRuntime().availableProcessors();
         for (int threads : cores > 1 ? new int[]{1, cores} : new int[]{1}) {
             NativeThreads.use(threads);
             BenchPerfJob.Sgemm.Result r = BenchPerfJob.Sgemm.measure(size);
-            System.out.printf("blas label=%s threads=%d gemm_gflops=%.1f mmul_gflops=%.1f max_rel_error=%.1e library=%s%n",
-                    label.isEmpty() ? "-" : label, threads, r.gemmPreallocated(), r.mmulAllocating(), error, library);
+            System.out.printf("blas label=%s threads=%d gemm_gflops=%.1f mmul_gflops=%.1f max_rel_error=%.1e%n",
+                    label.isEmpty() ? "-" : label, threads, r.gemmPreallocated(), r.mmulAllocating(), error);
         }
         return 0;
     }
