@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
  * How many threads ND4J's OpenMP loops and its BLAS use in this JVM. Spark already runs one task per core, so each
  * task's native code should use the task's own cores ({@code spark.task.cpus}, 1 by default), not every core of the
  * machine: with ND4J's default (all cores per call) two tasks on two cores run four busy threads that keep evicting
- * each other, and scoring runs 2–3× slower (measured in bench/README.md, "BLAS").
+ * each other: the network ran 1.4–2× slower (measured in bench/README.md, bench/perf.sh).
  */
 public final class NativeThreads {
     private static final Logger LOG = LoggerFactory.getLogger(NativeThreads.class);

@@ -206,7 +206,7 @@ public final class BatchScorer {
         int passCount = passColumns.size();
         int threads = NativeThreads.perTask(input.sparkSession().sparkContext().getConf());
         // Spark's internal rows in and out: no external Row per record (a wide table's boxed values and, past 100
-        // columns, an interpreted deserializer cost 3x the whole scoring time; bench/README.md "Scoring").
+        // columns, an interpreted deserializer cost 3x the whole scoring time; bench/README.md, bench/perf.sh).
         Dataset<Row> in = input.select(selected.toArray(new Column[0]));
         DataType[] passTypes = new DataType[passCount];
         for (int j = 0; j < passCount; j++) {
