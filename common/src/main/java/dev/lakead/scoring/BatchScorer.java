@@ -6,7 +6,6 @@ import dev.lakead.models.AnomalyModel;
 import dev.lakead.models.NativeThreads;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
-import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
@@ -176,7 +175,7 @@ public final class BatchScorer {
 
     /** Builds a partition's scored-row iterator (runs on the executors). */
     private interface IteratorFactory extends java.io.Serializable {
-        Iterator<InternalRow> create(Iterator<InternalRow> rows, int passCount);
+        Iterator<InternalRow> create(PassValues rows, int passCount);
     }
 
     /** Selects pass-through + feature columns and maps every partition through the scoring iterator. */
@@ -256,8 +255,6 @@ public final class BatchScorer {
         }
     }
 
-    private static final VectorUDT VECTOR_UDT = new VectorUDT();
-
     private static final class ScoredIterator implements Iterator<InternalRow> {
         private final PassValues input;
         private final ModelSource models;
@@ -274,13 +271,13 @@ public final class BatchScorer {
         private final int rowSize;
         private Iterator<InternalRow> ready = Collections.emptyIterator();
 
-        ScoredIterator(Iterator<InternalRow> input, ModelSource models, FeatureReader reader, int batchSize, int width,
+        ScoredIterator(PassValues input, ModelSource models, FeatureReader reader, int batchSize, int width,
                        int passCount, Outputs outputs) {
             this.latent = outputs.latent();
             this.featureErrors = outputs.featureErrors();
             this.rowShape = reader.rowShape(width);
             this.rowSize = (int) java.util.Arrays.stream(rowShape).reduce(1, (a, b) -> a * b);
-            this.input = (PassValues) input;
+            this.input = input;
             this.models = models;
             this.reader = reader;
             this.batchSize = batchSize;
@@ -350,7 +347,7 @@ public final class BatchScorer {
                         values[passCount + 1 + j] = codes[i][j];
                     }
                 } else if (latent == LatentExport.VECTOR) {
-                    values[passCount + 1] = VECTOR_UDT.serialize(Vectors.dense(codes[i]));
+                    values[passCount + 1] = FeatureReader.VECTORS.serialize(Vectors.dense(codes[i]));
                 }
                 if (featureErrors) {
                     values[passCount + 1 + latentWidth] =

@@ -12,10 +12,13 @@ import java.io.Serializable;
 
 /** Copies one row's model input into a float batch buffer, starting at a given column of the row. */
 public interface FeatureReader extends Serializable {
-    void read(Row row, int firstColumn, float[] dest, int destOffset);
-
-    /** The same from Spark's internal row (the scoring path: no external Row per record). */
+    /** From Spark's internal row: the scoring path reads no external Row per record. */
     void read(InternalRow row, int firstColumn, float[] dest, int destOffset);
+
+    /** From an external Row, for readers whose rows were collected as Rows (the per-entity LSTM trainers). */
+    default void read(Row row, int firstColumn, float[] dest, int destOffset) {
+        throw new UnsupportedOperationException(getClass().getName() + " reads Spark's internal rows only");
+    }
 
     /** Shape of one row's model input: [features] for records, [features, steps] for windows. */
     default long[] rowShape(int width) {
@@ -74,21 +77,10 @@ public interface FeatureReader extends Serializable {
 
     /** A column of already scaled Spark ML vectors (the prepared training data). */
     static FeatureReader vectorColumn(int width) {
-        return new FeatureReader() {
-            @Override
-            public void read(Row row, int first, float[] dest, int off) {
-                put(row.getAs(first), dest, off);
-            }
-
-            @Override
-            public void read(InternalRow row, int first, float[] dest, int off) {
-                put(VECTORS.deserialize(row.getStruct(first, VECTOR_FIELDS)), dest, off);
-            }
-
-            private void put(Vector v, float[] dest, int off) {
-                for (int j = 0; j < width; j++) {
-                    dest[off + j] = (float) v.apply(j);
-                }
+        return (row, first, dest, off) -> {
+            Vector v = VECTORS.deserialize(row.getStruct(first, VECTOR_FIELDS));
+            for (int j = 0; j < width; j++) {
+                dest[off + j] = (float) v.apply(j);
             }
         };
     }
@@ -100,21 +92,10 @@ public interface FeatureReader extends Serializable {
     /** Raw double columns, imputed and scaled with the bundle's {@link ScalingPlan}. */
     static FeatureReader rawColumns(ScalingPlan plan) {
         int width = plan.width();
-        return new FeatureReader() {
-            @Override
-            public void read(Row row, int first, float[] dest, int off) {
-                for (int j = 0; j < width; j++) {
-                    double raw = row.isNullAt(first + j) ? Double.NaN : row.getDouble(first + j);
-                    dest[off + j] = (float) plan.apply(j, raw);
-                }
-            }
-
-            @Override
-            public void read(InternalRow row, int first, float[] dest, int off) {
-                for (int j = 0; j < width; j++) {
-                    double raw = row.isNullAt(first + j) ? Double.NaN : row.getDouble(first + j);
-                    dest[off + j] = (float) plan.apply(j, raw);
-                }
+        return (row, first, dest, off) -> {
+            for (int j = 0; j < width; j++) {
+                double raw = row.isNullAt(first + j) ? Double.NaN : row.getDouble(first + j);
+                dest[off + j] = (float) plan.apply(j, raw);
             }
         };
     }
