@@ -19,13 +19,16 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * All job settings, layered: built-in defaults (conf/lakead-defaults.conf) &lt; a config file &lt; overrides.
+ * All job settings, layered: built-in defaults (conf/lakead-defaults.conf) &lt; a config file (any file system, see
+ * {@link ConfigLocation}) &lt; Spark properties {@code spark.lakead.<key>} &lt; overrides.
  * Keys are given without the "lakead." prefix. Every error names the setting at fault.
  */
 public final class Settings implements Serializable {
     private static final long serialVersionUID = 1L;
     public static final String ROOT = "lakead";
     public static final String DEFAULTS_RESOURCE = "lakead-defaults.conf";
+    /** Spark properties with this prefix are settings: {@code spark.lakead.train.epochs} is train.epochs. */
+    public static final String SPARK_PROPERTY_PREFIX = "spark." + ROOT + ".";
 
     private final Config config;
 
@@ -42,14 +45,16 @@ public final class Settings implements Serializable {
      * @param overrides  key=value pairs; a value for a list setting may be comma separated
      */
     public static Settings load(File configFile, Map<String, String> overrides) {
-        return load(List.of(), configFile, overrides);
+        return load(List.of(), configFile == null ? null : ConfigLocation.local(configFile), overrides);
     }
 
     /**
      * @param presetResources classpath HOCON files layered between the defaults and the config file (e.g. the
      *                        demo's settings), later ones winning
+     * @param configFile      the parsed --config file (null for none), see {@link ConfigLocation}
      */
-    public static Settings load(List<String> presetResources, File configFile, Map<String, String> overrides) {
+    public static Settings load(List<String> presetResources, ConfigLocation.ConfigFile configFile,
+                                Map<String, String> overrides) {
         Config defaults = loadDefaults();
         Config merged = defaults;
         for (String presetResource : presetResources) {
@@ -59,18 +64,16 @@ public final class Settings implements Serializable {
             merged = preset.withFallback(merged);
         }
         if (configFile != null) {
-            if (!configFile.isFile()) {
-                throw new LakeadException("Config file " + configFile + " does not exist");
-            }
-            try {
-                Config file = ConfigFactory.parseFile(configFile, ConfigParseOptions.defaults().setAllowMissing(false));
-                checkKnownKeys(file, defaults, "config file " + configFile);
-                merged = file.withFallback(merged);
-            } catch (ConfigException e) {
-                throw new LakeadException("Config file " + configFile + " cannot be read: " + e.getMessage(), e);
-            }
+            checkKnownKeys(configFile.config(), defaults, "config file " + configFile.location());
+            merged = configFile.config().withFallback(merged);
         }
-        Settings settings = new Settings(merged.resolve());
+        Config resolved;
+        try {
+            resolved = merged.resolve();
+        } catch (ConfigException e) {
+            throw new LakeadException("Settings cannot be resolved: " + e.getMessage(), e);
+        }
+        Settings settings = new Settings(resolved);
         return overrides == null || overrides.isEmpty() ? settings : settings.with(overrides);
     }
 
@@ -92,6 +95,27 @@ public final class Settings implements Serializable {
             result = result.withValue(path, parseOverride(result.getValue(path), e.getValue()));
         }
         return new Settings(result);
+    }
+
+    /**
+     * A copy with the settings given as Spark properties applied: {@code spark.lakead.<key>=value} (for example
+     * {@code spark-submit --conf spark.lakead.train.epochs=30}) sets {@code <key>}. Other properties are ignored.
+     * An unknown key is named as the user wrote it.
+     */
+    public Settings withSparkProperties(Map<String, String> sparkProperties) {
+        Settings result = this;
+        for (Map.Entry<String, String> e : sparkProperties.entrySet()) {
+            if (!e.getKey().startsWith(SPARK_PROPERTY_PREFIX)) {
+                continue;
+            }
+            String key = e.getKey().substring(SPARK_PROPERTY_PREFIX.length());
+            try {
+                result = result.with(Map.of(key, e.getValue()));
+            } catch (LakeadException bad) {
+                throw new LakeadException(bad.getMessage() + " (from --conf " + e.getKey() + ")", bad);
+            }
+        }
+        return result;
     }
 
     /** Convenience: with(Map.of(key, value)) keeping order for several pairs. */

@@ -1,9 +1,12 @@
 package dev.lakead.jobs;
 
 import dev.lakead.LakeadException;
+import dev.lakead.config.ConfigLocation;
 import dev.lakead.config.Settings;
 import dev.lakead.io.SparkSessions;
 import dev.lakead.pipeline.JobContext;
+import org.apache.spark.SparkConf;
+import org.apache.spark.deploy.SparkHadoopUtil;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -71,13 +74,38 @@ abstract class SparkJob implements Callable<Integer> {
     protected void validate(Settings settings) {
     }
 
+    /**
+     * Defaults &lt; presets &lt; --config &lt; --conf spark.lakead.* &lt; --set &lt; the job's own flags. Under
+     * spark-submit the Spark properties (and so spark.files and spark.hadoop.*) are this JVM's system properties,
+     * in any deploy mode; the embedded launcher has none.
+     */
     Settings settings() {
+        SparkConf submitted = new SparkConf();
+        ConfigLocation.ConfigFile file = options.config == null ? null : ConfigLocation.read(options.config,
+                SparkHadoopUtil.get().newConfiguration(submitted), shippedFiles(submitted));
         Map<String, String> all = new LinkedHashMap<>(options.overrides);
         if (options.master != null) {
             all.put("spark.master", options.master);
         }
         all.putAll(flagSettings());
-        return Settings.load(presetResources(), options.config, all);
+        Map<String, String> sparkProperties = new LinkedHashMap<>();
+        for (scala.Tuple2<String, String> kv : submitted.getAll()) {
+            sparkProperties.put(kv._1(), kv._2());
+        }
+        return Settings.load(presetResources(), file, Map.of()).withSparkProperties(sparkProperties).with(all);
+    }
+
+    /** The URIs given to spark-submit --files (spark.files; YARN's spark.yarn.dist.files). */
+    static List<String> shippedFiles(SparkConf conf) {
+        List<String> out = new java.util.ArrayList<>();
+        for (String key : List.of("spark.files", "spark.yarn.dist.files")) {
+            for (String uri : conf.get(key, "").split(",")) {
+                if (!uri.isBlank()) {
+                    out.add(uri.trim());
+                }
+            }
+        }
+        return out;
     }
 
     @Override
