@@ -1,7 +1,5 @@
 package dev.lakead.pipeline;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.lakead.LakeadException;
 import dev.lakead.bundle.ModelBundle;
 import dev.lakead.config.Settings;
@@ -21,7 +19,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.Tuple2;
 
-import java.io.IOException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,15 +36,14 @@ import static org.apache.spark.sql.functions.lit;
  * drift (4.5.4, concept drift): compares recent partitions of the input table with the model's training reference,
  * per feature (PSI over reference deciles, Kolmogorov–Smirnov at reference quantiles), plus the shift of the score
  * distribution and of the anomaly rate in the score table. Writes one row per feature per partition to the drift
- * table (dynamic partition overwrite: a rerun replaces its rows) and a summary with {@code retrain_recommended} and
- * the reasons. All counting happens on the executors; only per-bin counts reach the driver.
+ * table (dynamic partition overwrite: a rerun replaces its rows) and a {@link DriftSummary}: the filter and the
+ * partitions it checked, {@code retrain_recommended} and the reasons. All counting happens on the executors; only per-bin counts reach the driver.
  */
 public final class DriftStep {
     private static final Logger LOG = LoggerFactory.getLogger(DriftStep.class);
     public static final String SCORE_FEATURE = "__anomaly_score";
     public static final String RATE_FEATURE = "__anomaly_rate";
     private static final String REFERENCE = "\u0000reference";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private DriftStep() {
     }
@@ -141,21 +137,11 @@ public final class DriftStep {
         ScoreTableWriter.write(table, out, List.of(partition), s.string("drift.table-name"));
 
         boolean retrain = !reasons.isEmpty();
-        Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("model", bundle.path());
-        summary.put("where", recentWhere);
-        summary.put("reference_where", referenceWhere);
-        summary.put("retrain_recommended", retrain);
-        summary.put("reasons", reasons);
-        summary.put("drift_rows", rows.size());
-        summary.put("drift_table", out);
-        summary.put("computed_at", now.toInstant().toString());
+        List<String> partitions = new ArrayList<>(new TreeSet<>(hist.keySet()));
+        partitions.remove(REFERENCE);
         String summaryPath = s.required("drift.summary-path");
-        try {
-            ctx.files().replaceString(summaryPath, JSON.writeValueAsString(summary));
-        } catch (IOException e) {
-            throw new LakeadException("Cannot write " + summaryPath + ": " + e.getMessage(), e);
-        }
+        new DriftSummary(bundle.path(), recentWhere, partition, partitions, referenceWhere, retrain, reasons,
+                rows.size(), out, now.toInstant().toString()).write(ctx.files(), summaryPath);
         LOG.info("Drift: {} rows to {}; retrain recommended: {} {}", rows.size(), out, retrain, reasons);
         return new Result(out, summaryPath, rows.size(), retrain, reasons);
     }

@@ -263,7 +263,13 @@ class PipelineEndToEndTest extends SparkTestSupport {
         Row rate = drift.where(col("feature").equalTo(DriftStep.RATE_FEATURE)).first();
         assertEquals(0.5, rate.getDouble(rate.fieldIndex("rate")), 0.02);
         assertTrue(rate.getBoolean(rate.fieldIndex("drifted")));
-        assertTrue(new File(path("drift-summary.json")).isFile());
+        DriftSummary summary = DriftSummary.read(
+                new dev.lakead.io.HadoopFiles(spark.sparkContext().hadoopConfiguration()), path("drift-summary.json"));
+        assertTrue(summary.isFor("dt = '2026-11-04'") && !summary.isFor("dt = '2026-11-03'"), summary.where());
+        assertEquals(List.of("2026-11-04"), summary.partitions(), "the partitions it checked");
+        assertEquals("dt", summary.partitionColumn());
+        assertTrue(summary.retrainRecommended());
+        assertEquals(r.reasons(), summary.reasons());
 
         DriftStep.run(JobContext.of(spark, s));
         assertEquals(features + 2, spark.read().parquet(path("drift")).count(), "a rerun replaces its partition");
