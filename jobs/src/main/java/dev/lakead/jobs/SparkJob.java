@@ -3,6 +3,7 @@ package dev.lakead.jobs;
 import dev.lakead.LakeadException;
 import dev.lakead.config.ConfigLocation;
 import dev.lakead.config.Settings;
+import dev.lakead.io.HadoopFiles;
 import dev.lakead.io.SparkSessions;
 import dev.lakead.pipeline.JobContext;
 import org.apache.spark.SparkConf;
@@ -108,6 +109,29 @@ abstract class SparkJob implements Callable<Integer> {
         return out;
     }
 
+    /**
+     * Runs the job once its settings are valid and returns its exit code: starts Spark and calls {@link #run}. A job
+     * that needs no Spark (it reads a small file through Hadoop's FileSystem, {@link #hadoopFiles()}) overrides it.
+     */
+    protected int execute(Settings settings, PrintWriter out) {
+        SparkSession spark = SparkSessions.getOrCreate(settings, spec.name());
+        try {
+            run(JobContext.of(spark, settings), out);
+        } finally {
+            out.flush();
+            spark.stop();
+        }
+        return 0;
+    }
+
+    /**
+     * Files on any Hadoop file system (hdfs://, s3a://, file:/, a plain path) without a SparkContext: the Hadoop
+     * configuration of this JVM (HADOOP_CONF_DIR under spark-submit) with spark-submit's spark.hadoop.* applied.
+     */
+    static HadoopFiles hadoopFiles() {
+        return new HadoopFiles(SparkHadoopUtil.get().newConfiguration(new SparkConf()));
+    }
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -122,14 +146,9 @@ abstract class SparkJob implements Callable<Integer> {
                 out.flush();
                 return 0;
             }
-            SparkSession spark = SparkSessions.getOrCreate(settings, job);
-            try {
-                run(JobContext.of(spark, settings), out);
-            } finally {
-                out.flush();
-                spark.stop();
-            }
-            return 0;
+            int rc = execute(settings, out);
+            out.flush();
+            return rc;
         } catch (LakeadException e) {
             err.println("lakead " + job + ": error: " + e.getMessage());
             err.flush();
