@@ -5,7 +5,8 @@
 #   scripts/local-cluster.sh start     build the Spark home (if needed), start Master + Workers, wait for them
 #   scripts/local-cluster.sh status    print the master URL and the workers the Master knows
 #   scripts/local-cluster.sh stop      stop the Workers (and their executors) and the Master
-#   scripts/local-cluster.sh env       print the exports that point scripts/lakead at the cluster
+#   scripts/local-cluster.sh env       print the exports that point scripts/lakead at the cluster (and its HDFS)
+#   scripts/local-cluster.sh hdfs ARGS Hadoop's file-system shell on the cluster's HDFS, e.g. hdfs -put a.conf /conf/
 #
 # Then:  eval "$(scripts/local-cluster.sh env)"; scripts/lakead demo --master "$LAKEAD_MASTER" ...
 #
@@ -16,6 +17,8 @@
 #   LAKEAD_CLUSTER_WORKERS   number of Workers                    (default 2)
 #   LAKEAD_WORKER_CORES      cores per Worker                     (default 1)
 #   LAKEAD_WORKER_MEMORY     memory a Worker offers executors     (default 1536m)
+#   LAKEAD_CLUSTER_HDFS      1: also start a one-node HDFS (Hadoop's MiniDFSClusterManager: a NameNode and a
+#                            DataNode in one JVM) at hdfs://127.0.0.1:$LAKEAD_CLUSTER_HDFS_PORT (default 9000)
 #
 # The Spark home is a folder whose jars/ links the dependency jars of jobs/target/classpath.txt (Spark, its
 # dependencies, and DL4J — everything but lakead's own jars, which come with the shaded application jar) and
@@ -29,6 +32,8 @@ UI_PORT="${LAKEAD_CLUSTER_UI_PORT:-8080}"
 WORKERS="${LAKEAD_CLUSTER_WORKERS:-2}"
 CORES="${LAKEAD_WORKER_CORES:-1}"
 MEMORY="${LAKEAD_WORKER_MEMORY:-1536m}"
+HDFS_PORT="${LAKEAD_CLUSTER_HDFS_PORT:-9000}"
+HDFS_URL="hdfs://127.0.0.1:$HDFS_PORT"
 SPARK_HOME_DIR="$DIR/spark-home"
 MASTER_URL="spark://127.0.0.1:$PORT"
 
@@ -54,6 +59,13 @@ build_spark_home() {
     ln -sf "$jar" "$SPARK_HOME_DIR/jars/$(basename "$jar")"
   done
   cp "$ROOT/conf/log4j2.properties" "$SPARK_HOME_DIR/conf/log4j2.properties"
+  # Java 17 module options for every JVM a Worker launches. Spark adds them itself to a spark-submit driver (client
+  # mode) and, through SparkContext, to executors; but a standalone cluster-mode driver is launched by a Worker
+  # from the command spark-submit sent, without them. conf/java-opts is where a standalone cluster's admin puts
+  # such flags (Spark's launcher reads it for every command it builds), so lakead itself sets none.
+  echo "$OPENS" > "$SPARK_HOME_DIR/conf/java-opts"
+  # an empty Hadoop site file, as a cluster has one (Hadoop's shell insists); the default file system stays local
+  echo '<configuration/>' > "$SPARK_HOME_DIR/conf/core-site.xml"
   # bin/spark-submit: what Spark's bin/spark-class does — its launcher library builds the java command
   # (driver memory, driver options, classpath $SPARK_HOME/conf:$SPARK_HOME/jars/*), then we exec it.
   cat > "$SPARK_HOME_DIR/bin/spark-submit" <<'EOF'
@@ -78,6 +90,40 @@ EOF
 }
 
 alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+hdfs_classpath() {
+  local cp="$ROOT/jobs/target/hdfs-classpath.txt"
+  [[ -f "$cp" ]] || die "$cp is missing: run 'mvn -B -DskipTests package' first"
+  echo "$SPARK_HOME_DIR/jars/*:$(cat "$cp")"
+}
+
+start_hdfs() {
+  mkdir -p "$DIR/hdfs"
+  rm -f "$DIR/hdfs/details.json"
+  # shellcheck disable=SC2086
+  ( cd "$DIR/hdfs" && exec nohup java -Xmx512m $OPENS -Dtest.build.data="$DIR/hdfs/data" \
+    -Dlog4j2.configurationFile="$SPARK_HOME_DIR/conf/log4j2.properties" -cp "$(hdfs_classpath)" \
+    org.apache.hadoop.test.MiniDFSClusterManager -nnport "$HDFS_PORT" -format -datanodes 1 \
+    -D dfs.permissions.enabled=false -writeDetails "$DIR/hdfs/details.json" > "$DIR/logs/hdfs.log" 2>&1 ) &
+  echo $! > "$DIR/pids/hdfs.pid"
+  for _ in $(seq 1 120); do
+    if [[ -s "$DIR/hdfs/details.json" ]]; then
+      echo "local-cluster: HDFS up at $HDFS_URL (data $DIR/hdfs/data)"
+      return 0
+    fi
+    alive "$DIR/pids/hdfs.pid" || break
+    sleep 0.5
+  done
+  echo "local-cluster: HDFS did not come up; its log:" >&2; tail -n 20 "$DIR/logs/hdfs.log" >&2 || true
+  stop; exit 1
+}
+
+# Hadoop's FsShell (what `hdfs dfs` runs) against the cluster's HDFS.
+hdfs_shell() {
+  build_spark_home
+  java -Xmx256m -Dlog4j2.configurationFile="$SPARK_HOME_DIR/conf/log4j2.properties" \
+    -cp "$SPARK_HOME_DIR/conf:$SPARK_HOME_DIR/jars/*" org.apache.hadoop.fs.FsShell -fs "$HDFS_URL" "$@"
+}
 
 master_json() { curl -fsS --max-time 2 "http://127.0.0.1:$UI_PORT/json/" 2>/dev/null; }
 
@@ -105,6 +151,7 @@ start() {
   for _ in $(seq 1 120); do
     if [[ "$(alive_workers)" -ge "$WORKERS" ]]; then
       echo "local-cluster: $MASTER_URL up with $WORKERS workers (UI http://127.0.0.1:$UI_PORT, logs $DIR/logs)"
+      if [[ "${LAKEAD_CLUSTER_HDFS:-0}" == 1 ]]; then start_hdfs; fi
       return 0
     fi
     alive "$DIR/pids/master.pid" || break
@@ -123,7 +170,7 @@ kill_tree() {
 
 stop() {
   local f pid
-  for f in "$DIR"/pids/worker-*.pid "$DIR/pids/master.pid"; do
+  for f in "$DIR"/pids/worker-*.pid "$DIR/pids/master.pid" "$DIR/pids/hdfs.pid"; do
     [[ -f "$f" ]] || continue
     pid="$(cat "$f")"
     if kill -0 "$pid" 2>/dev/null; then
@@ -139,6 +186,7 @@ stop() {
 status() {
   if alive "$DIR/pids/master.pid"; then
     echo "local-cluster: $MASTER_URL running, $(alive_workers) alive workers (UI http://127.0.0.1:$UI_PORT)"
+    if alive "$DIR/pids/hdfs.pid"; then echo "local-cluster: HDFS $HDFS_URL running"; fi
   else
     echo "local-cluster: not running"; return 3
   fi
@@ -148,6 +196,8 @@ case "${1:-}" in
   start) start ;;
   stop) stop ;;
   status) status ;;
-  env) build_spark_home; echo "export SPARK_HOME='$SPARK_HOME_DIR' SPARK_SCALA_VERSION=2.12 LAKEAD_MASTER='$MASTER_URL'" ;;
-  *) echo "usage: $0 start|stop|status|env" >&2; exit 2 ;;
+  env) build_spark_home; echo "export SPARK_HOME='$SPARK_HOME_DIR' SPARK_SCALA_VERSION=2.12 LAKEAD_MASTER='$MASTER_URL'"
+       if alive "$DIR/pids/hdfs.pid"; then echo "export LAKEAD_HDFS='$HDFS_URL'"; fi ;;
+  hdfs) shift; hdfs_shell "$@" ;;
+  *) echo "usage: $0 start|stop|status|env|hdfs ARGS" >&2; exit 2 ;;
 esac

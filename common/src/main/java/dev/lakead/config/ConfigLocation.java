@@ -93,7 +93,7 @@ public final class ConfigLocation {
     }
 
     /** "scheme:" with a scheme of two or more letters (so that C:\ is not a scheme and plain paths are not). */
-    static boolean hasScheme(String location) {
+    public static boolean hasScheme(String location) {
         int colon = location.indexOf(':');
         return colon > 1 && location.substring(0, colon).matches("[A-Za-z][A-Za-z0-9+.-]*");
     }

@@ -22,6 +22,15 @@ public final class HadoopFiles {
         this.conf = conf;
     }
 
+    /**
+     * A location as jobs pass it on: a URI (hdfs://…, s3a://…, file:/…) as it is, a local path made absolute (so
+     * that it means the same folder in every JVM on this machine, whatever its working directory).
+     */
+    public static String qualified(String location) {
+        return dev.lakead.config.ConfigLocation.hasScheme(location) ? location
+                : new java.io.File(location).getAbsolutePath();
+    }
+
     public FileSystem fs(String path) {
         try {
             FileSystem fs = new Path(path).getFileSystem(conf);

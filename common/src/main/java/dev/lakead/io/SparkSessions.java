@@ -18,6 +18,7 @@ public final class SparkSessions {
     }
 
     public static SparkSession getOrCreate(Settings settings, String jobName) {
+        requireJavaModuleOptions();
         SparkConf probe = new SparkConf(); // picks up spark.* system properties set by spark-submit
         SparkSession.Builder builder = SparkSession.builder().appName("lakead-" + jobName);
         String master = probe.contains("spark.master") ? probe.get("spark.master") : settings.string("spark.master");
@@ -43,6 +44,23 @@ public final class SparkSessions {
         SparkSession session = builder.getOrCreate();
         NativeThreads.use(NativeThreads.perTask(session.sparkContext().getConf())); // local mode: this JVM runs the tasks
         return session;
+    }
+
+    /**
+     * Spark on Java 17 needs java.base opened to it. spark-submit adds the options to a client-mode driver and
+     * SparkContext to executors, but a driver that a standalone Worker launches (cluster deploy mode) gets only what
+     * the cluster configured; without them SparkContext fails deep inside with an IllegalAccessError.
+     */
+    static void requireJavaModuleOptions() {
+        Module unnamed = SparkSessions.class.getModule();
+        for (String pkg : new String[]{"java.lang", "java.nio", "sun.nio.ch", "java.util"}) {
+            if (!Object.class.getModule().isOpen(pkg, unnamed)) {
+                throw new dev.lakead.LakeadException("This JVM lacks the Java 17 options Spark needs (--add-opens="
+                        + "java.base/" + pkg + "=ALL-UNNAMED and the rest of Spark's list): spark-submit adds them in"
+                        + " client mode, but a standalone cluster-mode driver only has the cluster's own; put the list"
+                        + " from scripts/lakead in the Workers' conf/java-opts or in spark.driver.extraJavaOptions");
+            }
+        }
     }
 
     private static void catalog(SparkSession.Builder builder, Settings settings, boolean local) {

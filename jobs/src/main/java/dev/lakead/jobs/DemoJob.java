@@ -2,6 +2,7 @@ package dev.lakead.jobs;
 
 import dev.lakead.config.Settings;
 import dev.lakead.data.SyntheticSensorLake;
+import dev.lakead.io.HadoopFiles;
 import dev.lakead.pipeline.EvaluateStep;
 import dev.lakead.pipeline.JobContext;
 import dev.lakead.pipeline.PreprocessStep;
@@ -12,7 +13,6 @@ import org.apache.spark.sql.Row;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.File;
 import java.io.PrintWriter;
 import java.time.LocalDate;
 import java.util.List;
@@ -26,8 +26,9 @@ import static org.apache.spark.sql.functions.sum;
                 "days' normal records, score every day into a partitioned table, evaluate the later days, run SQL.",
                 "Settings: conf/demo.conf over the defaults; --config/--set still apply."})
 final class DemoJob extends SparkJob {
-    @Option(names = "--workdir", defaultValue = "demo-output", description = "Where everything is written. Default: ${DEFAULT-VALUE}.")
-    File workdir;
+    @Option(names = "--workdir", defaultValue = "demo-output", description = {"Where everything is written: a local folder or a",
+            "Hadoop URI (hdfs://..., s3a://...). Default: ${DEFAULT-VALUE}."})
+    String workdir;
     @Option(names = "--rows-per-day", defaultValue = "5000", description = "Default: ${DEFAULT-VALUE}.")
     long rowsPerDay;
     @Option(names = "--days", defaultValue = "6", description = "Default: ${DEFAULT-VALUE}.")
@@ -49,8 +50,9 @@ final class DemoJob extends SparkJob {
     @Override
     Settings settings() { // the demo's catalog lives in its work folder, like everything else it writes
         Settings s = super.settings();
-        return s.string("catalog.dir").equals(Settings.defaults().string("catalog.dir"))
-                ? s.with("catalog.dir", new File(workdir, "metastore").getAbsolutePath()) : s;
+        boolean localWorkdir = !dev.lakead.config.ConfigLocation.hasScheme(workdir); // Derby needs a local disk
+        return localWorkdir && s.string("catalog.dir").equals(Settings.defaults().string("catalog.dir"))
+                ? s.with("catalog.dir", HadoopFiles.qualified(workdir) + "/metastore") : s;
     }
 
     @Override
@@ -104,7 +106,7 @@ final class DemoJob extends SparkJob {
 
     @Override
     protected void run(JobContext ctx, PrintWriter out) {
-        String base = workdir.getAbsolutePath();
+        String base = HadoopFiles.qualified(workdir);
         String lake = base + "/lake/sensor_readings";
         String scores = base + "/warehouse/anomaly_scores";
         String firstTestDay = START.plusDays(trainDays).toString();
@@ -168,9 +170,15 @@ final class DemoJob extends SparkJob {
                 + "\nWHERE dt = '" + START.plusDays(days - 1) + "' AND is_anomaly\nORDER BY anomaly_score DESC LIMIT 5";
         out.printf("%n%s%n", top);
         out.print(ctx.spark().sql(top).showString(5, 0, false));
-        out.printf("%nThe tables stay in the catalog under %s; more queries in notebooks/queries.sql:%n"
-                + "  scripts/lakead sql --set catalog.dir=%s \"SELECT * FROM %s LIMIT 5\"%n",
-                ctx.settings().string("catalog.dir"), ctx.settings().string("catalog.dir"), table);
+        String catalogDir = ctx.settings().string("catalog.dir");
+        if ("hive".equals(ctx.spark().conf().get("spark.sql.catalogImplementation", "in-memory"))) {
+            out.printf("%nThe tables stay in the catalog under %s; more queries in notebooks/queries.sql:%n"
+                    + "  scripts/lakead sql --set catalog.dir=%s \"SELECT * FROM %s LIMIT 5\"%n",
+                    catalogDir, catalogDir, table);
+        } else { // an in-memory catalog ends with the job; the table's files stay
+            out.printf("%nMore queries in notebooks/queries.sql, e.g.:%n"
+                    + "  scripts/lakead sql \"SELECT * FROM parquet.`%s` LIMIT 5\"%n", scores);
+        }
         out.flush();
     }
 }

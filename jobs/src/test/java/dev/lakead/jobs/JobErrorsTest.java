@@ -57,4 +57,25 @@ class JobErrorsTest {
         assertTrue(r.err().contains("Model bundle " + dir.resolve("models/m/v3") + " does not exist"), r.err());
         assertFalse(Files.exists(dir.resolve("scores")));
     }
+
+    /**
+     * A driver JVM without Java 17's module options (what a standalone Worker launches in cluster deploy mode
+     * unless the cluster configured them): one line saying what to add, not SparkContext's IllegalAccessError.
+     */
+    @Test
+    void aDriverWithoutJavaModuleOptionsIsToldWhatToAdd() throws Exception {
+        Path target = Path.of("target").toAbsolutePath();
+        String cp = target.resolve("classes") + java.io.File.pathSeparator
+                + Files.readString(target.resolve("classpath.txt")).strip();
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-cp", cp, "dev.lakead.jobs.LakeadCli", "sql", "--set", "catalog.type=in-memory",
+                "SELECT 1").directory(dir.toFile()).redirectErrorStream(false).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        String err = new String(p.getErrorStream().readAllBytes());
+        assertEquals(2, p.waitFor(), out + err);
+        String last = err.strip().lines().reduce((a, b) -> b).orElse("");
+        assertTrue(last.startsWith("lakead sql: error: This JVM lacks the Java 17 options Spark needs"), err);
+        assertTrue(last.contains("conf/java-opts") && last.contains("spark.driver.extraJavaOptions"), last);
+        assertFalse(err.contains("Exception") || err.contains("\tat "), err);
+    }
 }
