@@ -49,7 +49,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *
  * <p>Tests share one cluster and run in order: (1) demo pipeline on the cluster vs. the same demo in local mode;
  * (2) an executor JVM is killed while scoring runs; (3) a score job whose driver is killed mid-write leaves the
- * previous partitions intact. The cluster is stopped in {@link #stopCluster()} (and by a shutdown hook).
+ * previous partitions intact; (4) the demo in cluster deploy mode with every path, the settings file included, on
+ * the cluster's HDFS and extraJavaOptions of the submission's own; (5) a settings file shipped with --files and a
+ * setting given as --conf spark.lakead.*, in cluster deploy mode. The cluster is stopped in {@link #stopCluster()} (and by a shutdown hook).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -62,6 +64,7 @@ class LocalClusterTest {
     LocalStandaloneCluster cluster;
     SparkSession spark;
     Path clusterDemo;
+    double localAuc = Double.NaN;
 
     @BeforeAll
     void startCluster() throws Exception {
@@ -90,7 +93,7 @@ class LocalClusterTest {
         CliRun local = CliRun.of(concat(new String[]{"demo", "--master", "local[2]",
                 "--workdir", work.resolve("local-demo").toString()}, DEMO_ARGS));
         assertEquals(0, local.exitCode(), local.err());
-        double localAuc = rocAuc(local.out());
+        localAuc = rocAuc(local.out());
         long t1 = System.nanoTime();
 
         clusterDemo = work.resolve("cluster-demo");
@@ -151,6 +154,68 @@ class LocalClusterTest {
         assertExactlyOnce(output);
     }
 
+    /**
+     * Cluster deploy mode, as on a production cluster: the driver runs on a Worker, not beside spark-submit. Every
+     * path is on the cluster's HDFS, the settings file included (readable only through its URI); the submission
+     * carries extraJavaOptions of its own, which reach the driver and the executors untouched, next to the Java 17
+     * module options that Spark and the cluster (conf/java-opts) supply.
+     */
+    @Test
+    @Order(4)
+    void clusterDeployModeRunsThePipelineWithEverythingOnHdfs() throws Exception {
+        String hdfs = cluster.hdfsUrl();
+        String config = hdfs + "/lakead/conf/cluster-demo.conf";
+        String workdir = hdfs + "/lakead/demo";
+        writeHdfs(config, "lakead { train.epochs = 3, catalog.type = in-memory }\n");
+
+        Driver driver = submitInClusterMode("demo", "--conf spark.executor.extraJavaOptions=-Dlakead.test.marker=executors"
+                        + " --conf spark.driver.extraJavaOptions=-Dlakead.test.marker=driver",
+                "--config", config, "--workdir", workdir, "--rows-per-day", "2000", "--days", "4", "--train-days", "2");
+        assertEquals("FINISHED", driver.state, driver.describe());
+        double auc = rocAuc(driver.out);
+        assertTrue(driver.launchCommand.contains("-Dlakead.test.marker=driver"), driver.launchCommand);
+        assertTrue(driver.launchCommand.contains("org.apache.spark.deploy.worker.DriverWrapper"),
+                "the driver was launched by a Worker: " + driver.launchCommand);
+
+        List<JsonNode> events = events(driver.appId);
+        assertEquals(2, executorsOfStages(events, "ParameterAveragingTrainingMaster").size(),
+                "executors that ran training tasks");
+        assertEquals(2, executorsOfStages(events, "ScoreTableWriter").size(), "executors that ran scoring tasks");
+        List<String> executorCommands = executorCommands(driver.appId);
+        assertTrue(executorCommands.size() >= 2, "executor launch commands: " + executorCommands);
+        for (String command : executorCommands) {
+            assertTrue(command.contains("-Dlakead.test.marker=executors"), "the submission's own option: " + command);
+            assertTrue(command.contains("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED"), command);
+        }
+
+        long[] counts = assertExactlyOnce(workdir + "/lake/sensor_readings", workdir + "/warehouse/anomaly_scores");
+        org.apache.hadoop.fs.FileSystem fs = hdfsFs();
+        for (String p : List.of("/lakead/demo/models/sensor-autoencoder/v1/metadata.json",
+                "/lakead/demo/reports/evaluation/report.json", "/lakead/demo/reports/evaluation/report.html")) {
+            assertTrue(fs.exists(new org.apache.hadoop.fs.Path(p)), p + " on HDFS");
+        }
+        assertFalse(driver.out.contains("/metastore"), "no local catalog for an hdfs:// workdir");
+        System.out.printf("cluster executors=%d rows=%d duplicates=%d auc=%.4f deploy_mode=cluster hdfs=yes%n",
+                executorCommands.size(), counts[0], counts[1], auc);
+        assertTrue(Double.isNaN(localAuc) || Math.abs(localAuc - auc) <= 0.02,
+                "ROC-AUC in cluster deploy mode " + auc + " vs local mode " + localAuc);
+    }
+
+    /** A settings file shipped with --files is found by its name on a cluster-mode driver (no local copy there). */
+    @Test
+    @Order(5)
+    void clusterDeployModeReadsASettingsFileShippedWithFiles() throws Exception {
+        String shipped = cluster.hdfsUrl() + "/lakead/conf/shipped.conf";
+        writeHdfs(shipped, "lakead { model.name = shipped-settings, prepared.path = \"" + cluster.hdfsUrl()
+                + "/lakead/prepared\" }\n");
+        Driver driver = submitInClusterMode("train", "--files " + shipped + " --conf spark.lakead.train.epochs=7",
+                "--config", "shipped.conf", "--dry-run");
+        assertEquals("FINISHED", driver.state, driver.describe());
+        assertTrue(driver.out.contains("arguments and settings are valid"), driver.describe());
+        assertTrue(driver.out.contains("\"shipped-settings\""), driver.describe());
+        assertTrue(driver.out.contains("\"epochs\" : \"7\""), "--conf spark.lakead.train.epochs: " + driver.describe());
+    }
+
     // ---------------------------------------------------------------------------------------------------------
 
     interface Action { void run(String appId, Process driver) throws Exception; }
@@ -205,6 +270,91 @@ class LocalClusterTest {
                 .build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) throw new java.io.IOException("HTTP " + r.statusCode());
         return r.body();
+    }
+
+    /** A driver that a Worker ran in cluster deploy mode: its final state, stdout and launch command. */
+    record Driver(String id, String state, String out, String err, String launchCommand, String appId) {
+        String describe() {
+            return "driver " + id + " " + state + "\n--- stdout\n" + out + "\n--- stderr (tail)\n"
+                    + err.substring(Math.max(0, err.length() - 6000));
+        }
+    }
+
+    /**
+     * {@code scripts/lakead <job> --master spark://…} with {@code --deploy-mode cluster}: spark-submit returns once
+     * the Master accepted the driver (standalone does not report the driver's exit code), so the driver's final state
+     * comes from the Master's JSON and its output from its folder on the Worker.
+     */
+    Driver submitInClusterMode(String job, String extraSubmitArgs, String... args) throws Exception {
+        Set<String> before = driverIds();
+        Set<String> logsBefore = eventLogs();
+        File out = work.resolve(job + "-cluster-mode.out").toFile();
+        File err = work.resolve(job + "-cluster-mode.err").toFile();
+        Process p = cluster.submit(submitArgs() + " --deploy-mode cluster " + extraSubmitArgs, out, err, job, args);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "spark-submit did not return");
+        assertEquals(0, p.exitValue(), "spark-submit: " + Files.readString(err.toPath()));
+        String id = null;
+        String state = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(480);
+        while (System.nanoTime() < deadline) {
+            JsonNode master = JSON.readTree(get(HttpClient.newHttpClient(),
+                    "http://127.0.0.1:" + cluster.uiPort + "/json/"));
+            for (String list : List.of("activedrivers", "completeddrivers")) {
+                for (JsonNode d : master.path(list)) {
+                    if (!before.contains(d.path("id").asText())) {
+                        id = d.path("id").asText();
+                        state = d.path("state").asText();
+                    }
+                }
+            }
+            if (Set.of("FINISHED", "FAILED", "ERROR", "KILLED").contains(state)) break;
+            Thread.sleep(1000);
+        }
+        assertTrue(id != null, "the Master never listed the driver");
+        Path dir;
+        try (Stream<Path> s = Files.list(cluster.dir)) {
+            String driverId = id;
+            dir = s.map(w -> w.resolve(driverId)).filter(Files::isDirectory).findFirst()
+                    .orElseThrow(() -> new AssertionError("no folder of " + driverId + " on any Worker"));
+        }
+        String driverErr = Files.readString(dir.resolve("stderr"));
+        String launch = driverErr.lines().filter(l -> l.startsWith("Launch Command:")).findFirst().orElse("");
+        Set<String> logs = eventLogs();
+        logs.removeAll(logsBefore);
+        String appId = logs.isEmpty() ? null : logs.iterator().next().replace(".inprogress", "");
+        return new Driver(id, state, Files.readString(dir.resolve("stdout")), driverErr, launch, appId);
+    }
+
+    Set<String> driverIds() throws Exception {
+        JsonNode master = JSON.readTree(get(HttpClient.newHttpClient(), "http://127.0.0.1:" + cluster.uiPort + "/json/"));
+        Set<String> ids = new HashSet<>();
+        for (String list : List.of("activedrivers", "completeddrivers")) {
+            for (JsonNode d : master.path(list)) ids.add(d.path("id").asText());
+        }
+        return ids;
+    }
+
+    /** The java command line of each executor of the application (the first line a Worker writes to its stderr). */
+    List<String> executorCommands(String appId) throws Exception {
+        List<String> commands = new ArrayList<>();
+        try (Stream<Path> s = Files.walk(cluster.dir, 4)) {
+            for (Path stderr : s.filter(p -> p.getFileName().toString().equals("stderr")
+                    && p.getParent().getParent().getFileName().toString().equals(appId)).toList()) {
+                Files.readAllLines(stderr).stream().filter(l -> l.startsWith("Spark Executor Command:"))
+                        .findFirst().ifPresent(commands::add);
+            }
+        }
+        return commands;
+    }
+
+    org.apache.hadoop.fs.FileSystem hdfsFs() throws Exception {
+        return org.apache.hadoop.fs.FileSystem.get(URI.create(cluster.hdfsUrl()), new org.apache.hadoop.conf.Configuration());
+    }
+
+    void writeHdfs(String uri, String text) throws Exception {
+        try (java.io.OutputStream o = hdfsFs().create(new org.apache.hadoop.fs.Path(URI.create(uri)), true)) {
+            o.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
     }
 
     String submitArgs() {
@@ -268,22 +418,28 @@ class LocalClusterTest {
     }
 
     /** Every record of the demo lake is in the score table exactly once: no duplicates, no holes. */
-    void assertExactlyOnce(Path scores) {
+    long[] assertExactlyOnce(Path scores) {
+        return assertExactlyOnce(clusterDemo.resolve("lake/sensor_readings").toString(), scores.toString());
+    }
+
+    /** The same for any lake and score table (local paths or hdfs:// URIs); returns {rows, duplicates}. */
+    long[] assertExactlyOnce(String lakePath, String scoresPath) {
         if (spark == null) {
             spark = SparkSession.builder().master("local[1]").appName("local-cluster-test")
                     .config("spark.ui.enabled", "false").getOrCreate();
         }
-        Dataset<Row> lake = spark.read().parquet(clusterDemo.resolve("lake/sensor_readings").toString());
-        Dataset<Row> scored = spark.read().parquet(scores.toString());
+        Dataset<Row> lake = spark.read().parquet(lakePath);
+        Dataset<Row> scored = spark.read().parquet(scoresPath);
         long records = lake.count();
         long rows = scored.count();
         long distinct = scored.select("record_id").distinct().count();
         long holes = lake.select(col("record_id")).except(scored.select(col("record_id"))).count();
-        System.out.printf("cluster test: %s rows=%d duplicates=%d holes=%d%n", scores.getFileName(), rows,
-                rows - distinct, holes);
+        System.out.printf("cluster test: %s rows=%d duplicates=%d holes=%d%n", scoresPath, rows, rows - distinct,
+                holes);
         assertEquals(0, holes, "records not scored");
         assertEquals(rows, distinct, "records scored more than once");
         assertEquals(records, rows);
+        return new long[]{rows, rows - distinct};
     }
 
     /** dt=… partition files (relative path → size), hidden staging folders excluded. */

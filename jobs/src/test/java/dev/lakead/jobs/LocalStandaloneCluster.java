@@ -11,24 +11,26 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A Spark standalone cluster on loopback (one Master, two Workers, separate JVMs) started through
- * {@code scripts/local-cluster.sh} — the same implementation a user runs — on free ports, with its state under
- * {@code dir}. {@link #close()} stops it (Workers with their executors, then the Master); a JVM shutdown hook
- * stops it too if the test JVM dies first.
+ * A Spark standalone cluster on loopback (one Master, three Workers, separate JVMs) and a one-node HDFS, started
+ * through {@code scripts/local-cluster.sh} — the same implementation a user runs — on free ports, with its state
+ * under {@code dir}. {@link #close()} stops it (Workers with their executors, the Master, the HDFS); a JVM shutdown
+ * hook stops it too if the test JVM dies first.
  */
 final class LocalStandaloneCluster implements AutoCloseable {
     final Path root;
     final Path dir;
     final int port;
     final int uiPort;
+    final int hdfsPort;
     private final Thread hook = new Thread(this::stopQuietly, "local-cluster-stop");
     private boolean stopped;
 
-    private LocalStandaloneCluster(Path root, Path dir, int port, int uiPort) {
+    private LocalStandaloneCluster(Path root, Path dir, int port, int uiPort, int hdfsPort) {
         this.root = root;
         this.dir = dir;
         this.port = port;
         this.uiPort = uiPort;
+        this.hdfsPort = hdfsPort;
     }
 
     static Path projectRoot() {
@@ -43,7 +45,7 @@ final class LocalStandaloneCluster implements AutoCloseable {
     }
 
     static LocalStandaloneCluster start(Path dir) throws Exception {
-        LocalStandaloneCluster c = new LocalStandaloneCluster(projectRoot(), dir, freePort(), freePort());
+        LocalStandaloneCluster c = new LocalStandaloneCluster(projectRoot(), dir, freePort(), freePort(), freePort());
         Runtime.getRuntime().addShutdownHook(c.hook);
         int rc = c.script("start", dir.resolve("start.log"));
         if (rc != 0) {
@@ -56,11 +58,19 @@ final class LocalStandaloneCluster implements AutoCloseable {
 
     String masterUrl() { return "spark://127.0.0.1:" + port; }
 
+    /** The cluster's one-node HDFS (started by the script with LAKEAD_CLUSTER_HDFS=1). */
+    String hdfsUrl() { return "hdfs://127.0.0.1:" + hdfsPort; }
+
     Path sparkHome() { return dir.resolve("spark-home"); }
 
+    /**
+     * Three 1-core Workers, so that in cluster deploy mode the driver takes one and two executors still fit beside
+     * it; and the HDFS.
+     */
     Map<String, String> env() {
         return Map.of("LAKEAD_CLUSTER_DIR", dir.toString(), "LAKEAD_CLUSTER_PORT", Integer.toString(port),
-                "LAKEAD_CLUSTER_UI_PORT", Integer.toString(uiPort));
+                "LAKEAD_CLUSTER_UI_PORT", Integer.toString(uiPort), "LAKEAD_CLUSTER_WORKERS", "3",
+                "LAKEAD_CLUSTER_HDFS", "1", "LAKEAD_CLUSTER_HDFS_PORT", Integer.toString(hdfsPort));
     }
 
     private int script(String command, Path log) throws Exception {
