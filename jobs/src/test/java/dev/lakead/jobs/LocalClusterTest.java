@@ -166,7 +166,12 @@ class LocalClusterTest {
         String hdfs = cluster.hdfsUrl();
         String config = hdfs + "/lakead/conf/cluster-demo.conf";
         String workdir = hdfs + "/lakead/demo";
-        writeHdfs(config, "lakead { train.epochs = 3, catalog.type = in-memory }\n");
+        // as the README shows: the settings file put on HDFS with the script's Hadoop shell
+        Path local = work.resolve("cluster-demo.conf");
+        Files.writeString(local, "lakead { train.epochs = 3, catalog.type = in-memory }\n");
+        cluster.script("hdfs", "-mkdir", "-p", "/lakead/conf");
+        cluster.script("hdfs", "-put", "-f", local.toString(), "/lakead/conf/");
+        assertTrue(cluster.script("status").contains("HDFS " + hdfs + " running"));
 
         Driver driver = submitInClusterMode("demo", "--conf spark.executor.extraJavaOptions=-Dlakead.test.marker=executors"
                         + " --conf spark.driver.extraJavaOptions=-Dlakead.test.marker=driver",
@@ -201,15 +206,20 @@ class LocalClusterTest {
                 "ROC-AUC in cluster deploy mode " + auc + " vs local mode " + localAuc);
     }
 
-    /** A settings file shipped with --files is found by its name on a cluster-mode driver (no local copy there). */
+    /**
+     * spark-submit called directly, as the README shows for YARN: a settings file shipped with --files is found by
+     * its name on a cluster-mode driver (no local copy there), and --conf spark.lakead.* sets a setting.
+     */
     @Test
     @Order(5)
     void clusterDeployModeReadsASettingsFileShippedWithFiles() throws Exception {
         String shipped = cluster.hdfsUrl() + "/lakead/conf/shipped.conf";
         writeHdfs(shipped, "lakead { model.name = shipped-settings, prepared.path = \"" + cluster.hdfsUrl()
                 + "/lakead/prepared\" }\n");
-        Driver driver = submitInClusterMode("train", "--files " + shipped + " --conf spark.lakead.train.epochs=7",
-                "--config", "shipped.conf", "--dry-run");
+        Driver driver = awaitDriver("train-files", (out, err) -> cluster.sparkSubmit(out, err,
+                "--deploy-mode", "cluster", "--class", "dev.lakead.jobs.LakeadCli",
+                "--files", shipped, "--conf", "spark.lakead.train.epochs=7", "--driver-memory", "1g",
+                shadedJar().toString(), "train", "--config", "shipped.conf", "--dry-run"));
         assertEquals("FINISHED", driver.state, driver.describe());
         assertTrue(driver.out.contains("arguments and settings are valid"), driver.describe());
         assertTrue(driver.out.contains("\"shipped-settings\""), driver.describe());
@@ -286,11 +296,19 @@ class LocalClusterTest {
      * comes from the Master's JSON and its output from its folder on the Worker.
      */
     Driver submitInClusterMode(String job, String extraSubmitArgs, String... args) throws Exception {
+        return awaitDriver(job + "-cluster-mode", (out, err) -> cluster.submit(
+                submitArgs() + " --deploy-mode cluster " + extraSubmitArgs, out, err, job, args));
+    }
+
+    interface Submission { Process start(File out, File err) throws Exception; }
+
+    /** Starts a cluster-mode submission and waits for the driver it created to end. */
+    Driver awaitDriver(String name, Submission submission) throws Exception {
         Set<String> before = driverIds();
         Set<String> logsBefore = eventLogs();
-        File out = work.resolve(job + "-cluster-mode.out").toFile();
-        File err = work.resolve(job + "-cluster-mode.err").toFile();
-        Process p = cluster.submit(submitArgs() + " --deploy-mode cluster " + extraSubmitArgs, out, err, job, args);
+        File out = work.resolve(name + ".out").toFile();
+        File err = work.resolve(name + ".err").toFile();
+        Process p = submission.start(out, err);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "spark-submit did not return");
         assertEquals(0, p.exitValue(), "spark-submit: " + Files.readString(err.toPath()));
         String id = null;
@@ -323,6 +341,12 @@ class LocalClusterTest {
         logs.removeAll(logsBefore);
         String appId = logs.isEmpty() ? null : logs.iterator().next().replace(".inprogress", "");
         return new Driver(id, state, Files.readString(dir.resolve("stdout")), driverErr, launch, appId);
+    }
+
+    static Path shadedJar() throws Exception {
+        try (Stream<Path> s = Files.list(LocalStandaloneCluster.projectRoot().resolve("jobs/target"))) {
+            return s.filter(p -> p.getFileName().toString().endsWith("-shaded.jar")).findFirst().orElseThrow();
+        }
     }
 
     Set<String> driverIds() throws Exception {

@@ -103,6 +103,31 @@ final class LocalStandaloneCluster implements AutoCloseable {
         return pb.start();
     }
 
+    /**
+     * Runs the cluster's {@code bin/spark-submit} itself with these arguments (no launcher), as a user who calls
+     * spark-submit directly does; {@code --master} is this cluster's.
+     */
+    Process sparkSubmit(File out, File err, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(sparkHome().resolve("bin/spark-submit").toString(),
+                "--master", masterUrl()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out).redirectError(err);
+        pb.environment().put("SPARK_HOME", sparkHome().toString());
+        return pb.start();
+    }
+
+    /** {@code scripts/local-cluster.sh <args>} (e.g. {@code hdfs -put …}, {@code status}); returns its output. */
+    String script(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("bash", root.resolve("scripts/local-cluster.sh").toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().putAll(env());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() != 0) throw new IllegalStateException("local-cluster.sh " + args[0] + " failed: " + out);
+        return out;
+    }
+
     private void stopQuietly() {
         synchronized (this) {
             if (stopped) return;
