@@ -149,10 +149,12 @@ class HdfsEndToEndTest {
     @Order(3)
     void scoreWritesOneRowPerRecord() throws Exception {
         job("score");
-        // through the sql command, as a user would check it
-        CliRun r = job("sql", "SELECT concat('lake=', (SELECT count(*) FROM parquet.`" + hdfs.url("/lake/sensors")
-                + "`), ' rows=', count(*), ' ids=', count(DISTINCT record_id), ' anomalous=',"
-                + " count_if(is_anomaly)) AS c FROM parquet.`" + hdfs.url("/warehouse/anomaly_scores") + "`");
+        // through the sql command, as a user would check it, with the query in a file on HDFS
+        hdfs.write("/conf/counts.sql", "SELECT concat('lake=', (SELECT count(*) FROM parquet.`"
+                + hdfs.url("/lake/sensors") + "`), ' rows=', count(*), ' ids=', count(DISTINCT record_id),"
+                + " ' anomalous=', count_if(is_anomaly)) AS c\nFROM parquet.`" + hdfs.url("/warehouse/anomaly_scores")
+                + "`;\n");
+        CliRun r = job("sql", "-f", hdfs.url("/conf/counts.sql"));
         Matcher m = Pattern.compile("lake=(\\d+) rows=(\\d+) ids=(\\d+) anomalous=(\\d+)").matcher(r.out());
         assertTrue(m.find(), r.out());
         long lake = Long.parseLong(m.group(1));
@@ -243,6 +245,24 @@ class HdfsEndToEndTest {
 
     @Test
     @Order(8)
+    void errorsAboutHdfsPathsAreOneLine() {
+        CliRun noSql = CliRun.of("sql", "-f", hdfs.url("/conf/nope.sql"), "--dry-run");
+        assertEquals(2, noSql.exitCode(), noSql.out() + noSql.err());
+        assertEquals(1, noSql.err().strip().lines().count(), noSql.err());
+        assertTrue(noSql.err().startsWith("lakead sql: error: cannot read SQL file " + hdfs.url("/conf/nope.sql")
+                + ": File does not exist"), noSql.err());
+
+        // the embedded Derby metastore cannot live on HDFS: one line naming the setting, before anything runs
+        CliRun derby = CliRun.of("score", "--config", conf, "--master", "local[2]", "--set", "catalog.type=hive-derby");
+        assertEquals(2, derby.exitCode(), derby.out() + derby.err());
+        assertEquals("lakead score: error: Setting 'catalog.dir' is " + hdfs.url("/metastore") + ", but the"
+                + " embedded Derby metastore (catalog.type hive-derby, auto's choice for a local master) needs a local"
+                + " directory; give a local catalog.dir, or set catalog.type to in-memory or hive",
+                derby.err().strip());
+    }
+
+    @Test
+    @Order(9)
     void renamesKeepTheirLocalMeaningOnHdfs() throws Exception {
         dev.lakead.io.HadoopFiles files = new dev.lakead.io.HadoopFiles(hdfs.fs().getConf());
         // a file replaced by rename (HDFS's plain rename refuses an existing target)
@@ -260,16 +280,8 @@ class HdfsEndToEndTest {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void nothingWasWrittenToTheLocalDisk() throws Exception {
-        // the embedded Derby metastore cannot live on HDFS: one line naming the setting, before anything runs
-        CliRun derby = CliRun.of("score", "--config", conf, "--master", "local[2]", "--set", "catalog.type=hive-derby");
-        assertEquals(2, derby.exitCode(), derby.out() + derby.err());
-        assertEquals("lakead score: error: Setting 'catalog.dir' is " + hdfs.url("/metastore") + ", but the"
-                + " embedded Derby metastore (catalog.type hive-derby, auto's choice for a local master) needs a local"
-                + " directory; give a local catalog.dir, or set catalog.type to in-memory or hive",
-                derby.err().strip());
-
         Set<String> added = new TreeSet<>(localFiles());
         added.removeAll(localBefore);
         assertEquals(Set.of(), added, "files the jobs wrote under " + Path.of("").toAbsolutePath());
