@@ -2,7 +2,10 @@ package dev.lakead.io;
 
 import dev.lakead.LakeadException;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.FileUtil;
+import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 
 import java.io.ByteArrayOutputStream;
@@ -65,21 +68,27 @@ public final class HadoopFiles {
 
     /**
      * Replaces a small file: the new content is written beside it and renamed over it, so a reader sees the old
-     * or the new file, never a half-written one.
+     * or the new file, never a half-written one (and on HDFS never none either, see {@link #renameOver}).
      */
     public void replaceString(String path, String text) {
         String tmp = path + "._tmp-" + java.util.UUID.randomUUID();
         writeString(tmp, text);
         try {
-            FileSystem fs = fs(path);
-            Path target = new Path(path);
-            if (fs.exists(target) && !fs.delete(target, false) || !fs.rename(new Path(tmp), target)) {
-                throw new IOException("rename of " + tmp + " failed");
-            }
+            renameOver(fs(path), new Path(tmp), new Path(path));
         } catch (IOException e) {
             delete(tmp);
             throw new LakeadException("Cannot replace " + path + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Renames a file over an existing one. FileSystem.rename(from, to) replaces a file only on a local disk (POSIX
+     * rename); HDFS refuses, and deleting the target first leaves a moment without it (a job starting then finds
+     * no champion.json and takes the latest version, or no threshold.json and fails). The rename with OVERWRITE is
+     * one NameNode operation on HDFS; other file systems do delete + rename inside it.
+     */
+    public static void renameOver(FileSystem fs, Path from, Path to) throws IOException {
+        FileUtil.rename(fs, from, to, Options.Rename.OVERWRITE);
     }
 
     public String readString(String path) {
@@ -112,17 +121,18 @@ public final class HadoopFiles {
         }
     }
 
-    /** Renames a finished temporary directory into place; fails if the target already exists. */
+    /**
+     * Renames a finished temporary directory into place; fails if the target already exists. Not
+     * FileSystem.rename(from, to): onto an existing directory HDFS moves {@code from} inside it (a concurrent
+     * writer's bundle would gain a _tmp-… folder and both runs would succeed), where a local disk refuses.
+     */
     public void renameInto(String from, String to) {
         try {
             FileSystem fs = fs(to);
-            if (fs.exists(new Path(to))) {
-                throw new LakeadException(to + " already exists");
-            }
             fs.mkdirs(new Path(to).getParent());
-            if (!fs.rename(new Path(from), new Path(to))) {
-                throw new LakeadException("Cannot move " + from + " to " + to);
-            }
+            FileUtil.rename(fs, new Path(from), new Path(to), Options.Rename.NONE); // fails if `to` exists
+        } catch (FileAlreadyExistsException e) {
+            throw new LakeadException(to + " already exists", e);
         } catch (IOException e) {
             throw new LakeadException("Cannot move " + from + " to " + to + ": " + e.getMessage(), e);
         }

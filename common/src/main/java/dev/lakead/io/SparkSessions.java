@@ -25,7 +25,7 @@ public final class SparkSessions {
         if (!probe.contains("spark.master")) {
             builder.master(master);
         }
-        catalog(builder, settings, master.startsWith("local"));
+        catalog(builder, settings, master.startsWith("local"), probe);
         // Re-running a job over the same input partitions must replace them, never append.
         builder.config("spark.sql.sources.partitionOverwriteMode", "dynamic");
         for (Map.Entry<String, String> e : settings.map("spark.conf").entrySet()) {
@@ -63,7 +63,7 @@ public final class SparkSessions {
         }
     }
 
-    private static void catalog(SparkSession.Builder builder, Settings settings, boolean local) {
+    private static void catalog(SparkSession.Builder builder, Settings settings, boolean local, SparkConf submitted) {
         String type = settings.choice("catalog.type", "auto", "hive-derby", "hive", "in-memory");
         if ("auto".equals(type)) {
             type = !hiveAvailable() ? "in-memory" : local ? "hive-derby" : "hive";
@@ -73,7 +73,7 @@ public final class SparkSessions {
         }
         switch (type) {
             case "hive-derby" -> {
-                String dir = new java.io.File(settings.required("catalog.dir")).getAbsolutePath();
+                String dir = localCatalogDir(settings.required("catalog.dir"));
                 builder.config("spark.sql.catalogImplementation", "hive")
                         .config("spark.hadoop.javax.jdo.option.ConnectionURL",
                                 "jdbc:derby:;databaseName=" + dir + "/metastore_db;create=true")
@@ -81,8 +81,32 @@ public final class SparkSessions {
                 System.setProperty("derby.system.home", dir); // derby.log there, not in the working directory
             }
             case "hive" -> builder.config("spark.sql.catalogImplementation", "hive");
-            default -> builder.config("spark.sql.catalogImplementation", "in-memory");
+            default -> {
+                builder.config("spark.sql.catalogImplementation", "in-memory");
+                // Spark's default warehouse is spark-warehouse/ in the driver's working directory, where the catalog
+                // creates the default database even though lakead's tables are external: keep it under catalog.dir,
+                // which may be on HDFS like every other path (a warehouse given to spark-submit wins)
+                String dir = settings.string("catalog.dir");
+                if (!dir.isBlank() && !submitted.contains("spark.sql.warehouse.dir")) {
+                    builder.config("spark.sql.warehouse.dir", dir.replaceAll("/+$", "") + "/warehouse");
+                }
+            }
         }
+    }
+
+    /**
+     * catalog.dir as an absolute local path: the embedded Derby metastore is a database on this machine's disk. A
+     * Hadoop URI of another file system is an error (java.io.File would have taken hdfs://host/x for a relative
+     * path and created ./hdfs:/host/x).
+     */
+    static String localCatalogDir(String dir) {
+        java.net.URI uri = new org.apache.hadoop.fs.Path(dir).toUri();
+        if (uri.getScheme() != null && !"file".equals(uri.getScheme())) {
+            throw new dev.lakead.LakeadException("Setting 'catalog.dir' is " + dir + ", but the embedded Derby"
+                    + " metastore (catalog.type hive-derby, auto's choice for a local master) needs a local directory;"
+                    + " give a local catalog.dir, or set catalog.type to in-memory or hive");
+        }
+        return new java.io.File(uri.getPath()).getAbsolutePath();
     }
 
     private static boolean hiveAvailable() {

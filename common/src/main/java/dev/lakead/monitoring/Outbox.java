@@ -199,12 +199,8 @@ public final class Outbox {
             try (OutputStream out = fs.create(tmp, false)) {
                 out.write(Alert.JSON.writeValueAsBytes(n));
             }
-            if (fs.exists(watermark)) {
-                fs.delete(watermark, false);
-            }
-            if (!fs.rename(tmp, watermark)) {
-                throw new IOException("rename failed");
-            }
+            // in one step on HDFS: a crash between a delete and a rename would lose the watermark
+            HadoopFiles.renameOver(fs, tmp, watermark);
         } catch (IOException e) {
             throw fail("write", e);
         }

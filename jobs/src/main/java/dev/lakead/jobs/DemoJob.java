@@ -50,8 +50,11 @@ final class DemoJob extends SparkJob {
     @Override
     Settings settings() { // the demo's catalog lives in its work folder, like everything else it writes
         Settings s = super.settings();
-        boolean localWorkdir = !dev.lakead.config.ConfigLocation.hasScheme(workdir); // Derby needs a local disk
-        return localWorkdir && s.string("catalog.dir").equals(Settings.defaults().string("catalog.dir"))
+        // Derby (hive-derby, auto's choice for a local master) needs a local disk; the in-memory catalog's warehouse
+        // may be on any file system
+        boolean catalogFollows = !dev.lakead.config.ConfigLocation.hasScheme(workdir)
+                || "in-memory".equals(s.string("catalog.type").trim().toLowerCase());
+        return catalogFollows && s.string("catalog.dir").equals(Settings.defaults().string("catalog.dir"))
                 ? s.with("catalog.dir", HadoopFiles.qualified(workdir) + "/metastore") : s;
     }
 

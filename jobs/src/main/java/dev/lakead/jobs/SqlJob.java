@@ -1,7 +1,10 @@
 package dev.lakead.jobs;
 
 import dev.lakead.LakeadException;
+import dev.lakead.io.HadoopFiles;
 import dev.lakead.pipeline.JobContext;
+import org.apache.spark.SparkConf;
+import org.apache.spark.deploy.SparkHadoopUtil;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -30,8 +33,9 @@ final class SqlJob extends SparkJob {
 
     @Parameters(paramLabel = "SQL", arity = "0..*", description = "SQL statement(s); ';' separates several.")
     List<String> statements = new ArrayList<>();
-    @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "Read the SQL from a file.")
-    Path file;
+    @Option(names = {"-f", "--file"}, paramLabel = "FILE|URI",
+            description = "Read the SQL from a file: a local path or a Hadoop URI (hdfs://, s3a://, file:/...).")
+    String file;
     @Option(names = "--output", paramLabel = "PATH", description = {"Write the last result here (a folder for csv/json/parquet) instead of printing it;",
             "statements named by a '-- name: x' line (in --file) are each written to PATH/x."})
     String output;
@@ -51,11 +55,7 @@ final class SqlJob extends SparkJob {
     List<Statement> statements() {
         StringBuilder text = new StringBuilder(String.join(";\n", statements));
         if (file != null) {
-            try {
-                text.append(";\n").append(Files.readString(file));
-            } catch (IOException e) {
-                throw new LakeadException("cannot read SQL file " + file + ": " + e.getMessage());
-            }
+            text.append(";\n").append(readFile(file));
         }
         List<Statement> out = new ArrayList<>();
         for (String s : text.toString().split(";")) {
@@ -77,6 +77,21 @@ final class SqlJob extends SparkJob {
             throw new LakeadException("no SQL given (pass a statement or --file)");
         }
         return out;
+    }
+
+    /** A local path as before; a URI through Hadoop, so that the file can sit on HDFS next to the settings. */
+    static String readFile(String file) {
+        try {
+            if (new org.apache.hadoop.fs.Path(file).toUri().getScheme() == null) {
+                return Files.readString(Path.of(file));
+            }
+            return new HadoopFiles(SparkHadoopUtil.get().newConfiguration(new SparkConf())).readString(file);
+        } catch (IOException | LakeadException | IllegalArgumentException e) {
+            String why = String.valueOf(e instanceof LakeadException && e.getCause() != null
+                    ? e.getCause().getMessage() : e.getMessage());
+            // one line: HDFS's messages carry the NameNode's stack trace
+            throw new LakeadException("cannot read SQL file " + file + ": " + why.lines().findFirst().orElse(""));
+        }
     }
 
     @Override

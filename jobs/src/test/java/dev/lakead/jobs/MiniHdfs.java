@@ -26,6 +26,9 @@ final class MiniHdfs implements AutoCloseable {
         conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, baseDir.toAbsolutePath().toString());
         conf.set("dfs.namenode.rpc-address", "127.0.0.1:0");
         conf.setBoolean("dfs.permissions.enabled", false);
+        // close() returns once the last block is committed, without waiting for the DataNode's report (the
+        // client's completeFile otherwise backs off from 400 ms): jobs write many small files
+        conf.setInt("dfs.namenode.file.close.num-committed-allowed", 1);
         MiniDFSCluster cluster = new MiniDFSCluster.Builder(conf).numDataNodes(1).format(true).build();
         cluster.waitClusterUp();
         return new MiniHdfs(cluster);
