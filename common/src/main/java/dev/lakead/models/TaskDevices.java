@@ -86,7 +86,7 @@ public final class TaskDevices {
     }
 
     /** Whether ND4J runs on its CUDA backend (loads the backend when it is not loaded yet). */
-    static boolean cudaBackend() {
+    public static boolean cudaBackend() {
         return !Nd4j.getEnvironment().isCPU();
     }
 
