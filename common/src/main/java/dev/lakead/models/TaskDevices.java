@@ -15,11 +15,11 @@ import java.util.function.IntConsumer;
 /**
  * Puts each Spark task's ND4J work on the GPU that Spark assigned to the task. With GPU scheduling
  * ({@code spark.executor.resource.gpu.amount}, {@code spark.task.resource.gpu.amount}) Spark hands every task the
- * addresses of its GPUs ({@code TaskContext.resources().get("gpu")}), but ND4J's CUDA backend picks a device per
- * thread on its own (round-robin over every GPU the executor can see), so two tasks could share one GPU while
- * another idles. {@link #use()} runs at the start of each task (training and scoring, next to
- * {@link NativeThreads#use(int)}) and points the task thread's ND4J at the task's GPU. It does nothing on the CPU
- * backend and nothing when the task has no GPU (no GPU scheduling configured).
+ * addresses of its GPUs ({@code TaskContext.resources().get("gpu")}), but ND4J's CUDA backend chooses each
+ * thread's device by itself, not knowing Spark's assignment, so two tasks could share one GPU while another idles.
+ * {@link #use()} runs at the start of each scoring and training task (BatchScorer, AveragingTrainer, and DL4J's
+ * training master through SparkNetworkTrainer) and points the task thread's ND4J at the task's GPU. It does nothing
+ * on the CPU backend and nothing when the task has no GPU (no GPU scheduling configured).
  *
  * <p>A GPU address is a CUDA device index as the executor sees it (what Spark's example discovery script
  * {@code getGpusResources.sh} prints: {@code nvidia-smi}'s indices). A task given several GPUs runs its ND4J work
