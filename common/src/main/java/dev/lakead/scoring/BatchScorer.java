@@ -4,6 +4,7 @@ import dev.lakead.features.FeaturePipeline;
 import dev.lakead.features.FeatureSelection;
 import dev.lakead.models.AnomalyModel;
 import dev.lakead.models.NativeThreads;
+import dev.lakead.models.TaskDevices;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.rdd.RDD;
@@ -214,6 +215,7 @@ public final class BatchScorer {
         RDD<InternalRow> scored = in.queryExecution().toRdd().toJavaRDD().mapPartitions(
                 (FlatMapFunction<Iterator<InternalRow>, InternalRow>) rows -> {
                     NativeThreads.use(threads);
+                    TaskDevices.use(); // CUDA: this task's GPU (Spark's GPU scheduling); CPU: nothing
                     return factory.create(new PassValues(rows, passTypes), passCount);
                 }).rdd();
         return input.sparkSession().internalCreateDataFrame(scored, outSchema, false);

@@ -1,6 +1,7 @@
 package dev.lakead.training;
 
 import dev.lakead.LakeadException;
+import dev.lakead.models.TaskDevices;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -196,6 +197,7 @@ public final class AveragingTrainer {
         long seed = opt.seed();
         try {
             return train.mapPartitionsWithIndex((partition, it) -> {
+                TaskDevices.use(); // CUDA: this task's GPU (Spark's GPU scheduling); CPU: nothing
                 List<MiniBatch> all = new ArrayList<>();
                 it.forEachRemaining(all::add);
                 // the same shuffled order for every round of this epoch on this partition
@@ -229,6 +231,7 @@ public final class AveragingTrainer {
         Broadcast<float[]> current = sc.broadcast(params);
         try {
             double[] sums = holdout.mapPartitions(it -> {
+                TaskDevices.use();
                 LocalTrainer t = factory.create();
                 t.setParams(current.value());
                 double loss = 0;

@@ -1,6 +1,7 @@
 package dev.lakead.training;
 
 import dev.lakead.features.FeaturePipeline;
+import dev.lakead.models.TaskDevices;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
@@ -15,6 +16,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.io.Serializable;
 
 /**
  * Trains a DL4J network on the executors with DL4J Spark's {@link ParameterAveragingTrainingMaster}: each worker
@@ -60,9 +63,35 @@ public final class SparkNetworkTrainer {
         return opt.workers() > 0 ? opt.workers() : sc.defaultParallelism();
     }
 
-    /** Fits on ready mini-batches (labels included); {@code holdout} may be null. */
+    /** What every task of DL4J's training and holdout scoring runs first (production: {@link TaskDevices#use()}). */
+    interface TaskStart extends Serializable {
+        void run();
+    }
+
+    /**
+     * The mini-batches as DL4J's training master gets them: each task first runs {@code first}. Spark computes a
+     * partition's parent before it calls the child's function, so this runs on the task thread before DL4J's worker
+     * builds its network and fits: DL4J's tasks are DL4J's code, and this is the one place of ours inside them. It
+     * holds for the direct approach, whose worker tasks read these partitions (one per worker already, so DL4J does
+     * not repartition; nor may it cache this view: see {@code storageLevel(null)}); with {@code export} the
+     * workers read exported files in tasks of their own.
+     */
+    static <T> JavaRDD<T> onTaskStart(JavaRDD<T> rdd, TaskStart first) {
+        return rdd.mapPartitions(it -> {
+            first.run();
+            return it;
+        }, true);
+    }
+
+    /** Fits on ready mini-batches (labels included), persisted by the caller; {@code holdout} may be null. */
     public static Result fit(JavaSparkContext sc, MultiLayerNetwork network, JavaRDD<DataSet> train,
                       JavaRDD<DataSet> holdout, TrainingOptions opt) {
+        return fit(sc, network, train, holdout, opt, TaskDevices::use); // each task on its GPU (CUDA)
+    }
+
+    /** As {@link #fit(JavaSparkContext, MultiLayerNetwork, JavaRDD, JavaRDD, TrainingOptions)}, with the task start. */
+    static Result fit(JavaSparkContext sc, MultiLayerNetwork network, JavaRDD<DataSet> train,
+                      JavaRDD<DataSet> holdout, TrainingOptions opt, TaskStart taskStart) {
         long trainCount = train.map(DataSet::numExamples).fold(0, Integer::sum);
         long holdoutCount = holdout == null ? 0 : holdout.map(DataSet::numExamples).fold(0, Integer::sum);
         if (trainCount == 0) {
@@ -76,7 +105,9 @@ public final class SparkNetworkTrainer {
                 .workerPrefetchNumBatches(2)
                 .saveUpdater(true)
                 .rngSeed(opt.seed())
-                .storageLevel(opt.storageLevel())
+                // no second cache: the callers persist train and holdout, and DL4J would cache the onTaskStart
+                // view of them, whose later tasks then read that cache without running the task start
+                .storageLevel(null)
                 .repartionData(Repartition.NumPartitionsWorkersDiffers)
                 .rddTrainingApproach("export".equals(opt.rddTrainingApproach())
                         ? RDDTrainingApproach.Export : RDDTrainingApproach.Direct);
@@ -93,14 +124,16 @@ public final class SparkNetworkTrainer {
                         + " {} epochs, {} approach", trainCount, holdoutCount, workers, opt.batchSizePerWorker(),
                 opt.averagingFrequency(), opt.epochs(), opt.rddTrainingApproach());
 
+        JavaRDD<DataSet> trainOnDevice = onTaskStart(train, taskStart);
+        JavaRDD<DataSet> holdoutOnDevice = holdout == null ? null : onTaskStart(holdout, taskStart);
         EarlyStopping<INDArray> stopper = new EarlyStopping<>(opt.earlyStoppingPatience());
         for (int epoch = 1; epoch <= opt.epochs(); epoch++) {
             long t0 = System.nanoTime();
-            sparkNet.fit(train);
+            sparkNet.fit(trainOnDevice);
             double seconds = (System.nanoTime() - t0) / 1e9;
             double trainLoss = sparkNet.getScore();
             double valLoss = holdout == null ? Double.NaN
-                    : sparkNet.calculateScore(holdout, true, opt.batchSizePerWorker());
+                    : sparkNet.calculateScore(holdoutOnDevice, true, opt.batchSizePerWorker());
             history.add(new TrainingHistory.Epoch(epoch, trainLoss, valLoss, seconds, trainCount));
             TrainingHistory.logEpoch(LOG, history, opt.epochs());
             boolean stop = stopper.shouldStop(epoch, holdout == null ? trainLoss : valLoss,

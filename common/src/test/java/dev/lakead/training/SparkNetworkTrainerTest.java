@@ -6,7 +6,13 @@ import dev.lakead.models.autoencoder.AutoencoderSpec;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerStageSubmitted;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.StorageLevel;
+import org.nd4j.linalg.dataset.DataSet;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -18,6 +24,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -108,5 +115,73 @@ class SparkNetworkTrainerTest extends SparkTestSupport {
         assertEquals(1_001, examples);
         assertTrue(DataSetRdds.autoencoderBatches(data, FeaturePipeline.FEATURES, 64)
                 .map(ds -> ds.numExamples() <= 64 && ds.getLabels().equals(ds.getFeatures())).reduce(Boolean::logicalAnd));
+    }
+
+    /** Task attempts that ran the task start (local mode: the tasks run in this JVM). */
+    private static final Set<Long> STARTED = ConcurrentHashMap.newKeySet();
+
+    @Test
+    void everyDl4jTrainingAndHoldoutTaskRunsTheTaskStartFirst() throws Exception {
+        Dataset<Row>[] parts = planeData(1_200).randomSplit(new double[]{0.8, 0.2}, 7);
+        JavaRDD<DataSet> train = DataSetRdds.autoencoderBatches(parts[0], FeaturePipeline.FEATURES, 32)
+                .repartition(2).persist(StorageLevel.MEMORY_AND_DISK_SER());
+        JavaRDD<DataSet> holdout = DataSetRdds.autoencoderBatches(parts[1], FeaturePipeline.FEATURES, 32)
+                .persist(StorageLevel.MEMORY_AND_DISK_SER());
+        AutoencoderSpec spec = new AutoencoderSpec(6, List.of(8, 2), "identity", 0.01, 0.0, 1L);
+        MultiLayerNetwork net = new MultiLayerNetwork(spec.configuration());
+        net.init();
+
+        Map<Integer, String> stageSites = new ConcurrentHashMap<>();
+        Map<Long, Integer> taskStages = new ConcurrentHashMap<>();
+        SparkListener listener = new SparkListener() {
+            @Override
+            public void onStageSubmitted(SparkListenerStageSubmitted submitted) {
+                StringBuilder sites = new StringBuilder();
+                submitted.stageInfo().rddInfos().foreach(r -> sites.append(r.callSite()).append(" | "));
+                stageSites.put(submitted.stageInfo().stageId(), sites.toString());
+            }
+
+            @Override
+            public void onTaskEnd(SparkListenerTaskEnd end) {
+                taskStages.put(end.taskInfo().taskId(), end.stageId());
+            }
+        };
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        spark.sparkContext().addSparkListener(listener);
+        STARTED.clear();
+        try {
+            TrainingOptions opt = new TrainingOptions(3, 32, 4, 2, "direct", "", 0.0, 0, 3L);
+            SparkNetworkTrainer.fit(sc, net, train, holdout, opt,
+                    () -> STARTED.add(TaskContext.get().taskAttemptId()));
+            spark.sparkContext().listenerBus().waitUntilEmpty();
+            // DL4J's worker stages (ExecuteWorkerFlatMap: fit on the shard) and holdout scoring stages (ScoreFlatMap)
+            Set<Integer> workerStages = new java.util.TreeSet<>();
+            Set<Integer> scoreStages = new java.util.TreeSet<>();
+            stageSites.forEach((stage, sites) -> {
+                if (sites.contains("mapPartitions at ParameterAveragingTrainingMaster.java")) {
+                    workerStages.add(stage);
+                }
+                if (sites.contains("mapPartitions at SparkDl4jMultiLayer.java")) {
+                    scoreStages.add(stage);
+                }
+            });
+            assertTrue(workerStages.size() >= 3, "a training stage per epoch at least: " + stageSites);
+            assertEquals(3, scoreStages.size(), "a holdout scoring stage per epoch: " + stageSites);
+            int checked = 0;
+            for (Map.Entry<Long, Integer> task : taskStages.entrySet()) {
+                if (workerStages.contains(task.getValue()) || scoreStages.contains(task.getValue())) {
+                    assertTrue(STARTED.contains(task.getKey()), "task " + task.getKey() + " of stage "
+                            + task.getValue() + " (" + stageSites.get(task.getValue()) + ") ran no task start");
+                    checked++;
+                }
+            }
+            assertTrue(checked >= 2 * workerStages.size(), "two workers' tasks per training stage: " + checked);
+            assertEquals(Set.of(train.id(), holdout.id()), sc.getPersistentRDDs().keySet(),
+                    "DL4J caches nothing of its own (a cached view would skip the task start)");
+        } finally {
+            spark.sparkContext().removeSparkListener(listener);
+            train.unpersist(false);
+            holdout.unpersist(false);
+        }
     }
 }
