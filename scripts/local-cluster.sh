@@ -106,17 +106,11 @@ start_hdfs() {
     org.apache.hadoop.test.MiniDFSClusterManager -nnport "$HDFS_PORT" -format -datanodes 1 \
     -D dfs.permissions.enabled=false -writeDetails "$DIR/hdfs/details.json" > "$DIR/logs/hdfs.log" 2>&1 ) &
   echo $! > "$DIR/pids/hdfs.pid"
-  for _ in $(seq 1 120); do
-    if [[ -s "$DIR/hdfs/details.json" ]]; then
-      echo "local-cluster: HDFS up at $HDFS_URL (data $DIR/hdfs/data)"
-      return 0
-    fi
-    alive "$DIR/pids/hdfs.pid" || break
-    sleep 0.5
-  done
-  echo "local-cluster: HDFS did not come up; its log:" >&2; tail -n 20 "$DIR/logs/hdfs.log" >&2 || true
-  stop; exit 1
+  await "HDFS" "$DIR/pids/hdfs.pid" "$DIR/logs/hdfs.log" hdfs_up
+  echo "local-cluster: HDFS up at $HDFS_URL (data $DIR/hdfs/data)"
 }
+
+hdfs_up() { [[ -s "$DIR/hdfs/details.json" ]]; }   # the manager writes its details once the DataNode is up
 
 # Hadoop's FsShell (what `hdfs dfs` runs) against the cluster's HDFS.
 hdfs_shell() {
@@ -148,16 +142,24 @@ start() {
       "$MASTER_URL" > "$DIR/logs/worker-$i.log" 2>&1 &
     echo $! > "$DIR/pids/worker-$i.pid"
   done
+  await "the cluster" "$DIR/pids/master.pid" "$DIR/logs/master.log" workers_up
+  echo "local-cluster: $MASTER_URL up with $WORKERS workers (UI http://127.0.0.1:$UI_PORT, logs $DIR/logs)"
+  if [[ "${LAKEAD_CLUSTER_HDFS:-0}" == 1 ]]; then start_hdfs; fi
+}
+
+workers_up() { [[ "$(alive_workers)" -ge "$WORKERS" ]]; }
+
+# await WHAT PIDFILE LOG CHECK...: up to 60 s for CHECK to succeed while PIDFILE's process lives; else the log's
+# tail, everything stopped, exit 1.
+await() {
+  local what="$1" pidfile="$2" log="$3"
+  shift 3
   for _ in $(seq 1 120); do
-    if [[ "$(alive_workers)" -ge "$WORKERS" ]]; then
-      echo "local-cluster: $MASTER_URL up with $WORKERS workers (UI http://127.0.0.1:$UI_PORT, logs $DIR/logs)"
-      if [[ "${LAKEAD_CLUSTER_HDFS:-0}" == 1 ]]; then start_hdfs; fi
-      return 0
-    fi
-    alive "$DIR/pids/master.pid" || break
+    if "$@"; then return 0; fi
+    alive "$pidfile" || break
     sleep 0.5
   done
-  echo "local-cluster: did not come up; master log:" >&2; tail -n 20 "$DIR/logs/master.log" >&2 || true
+  echo "local-cluster: $what did not come up; its log:" >&2; tail -n 20 "$log" >&2 || true
   stop; exit 1
 }
 
