@@ -30,9 +30,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Spark's GPU scheduling on a real cluster, without a GPU: a standalone Master and two Workers (separate JVMs,
- * {@code scripts/local-cluster.sh}), each Worker offering two "GPUs" found by a discovery script (Worker 1 gets
- * addresses 0 and 1, Worker 2 gets 2 and 3), an application asking {@code spark.executor.resource.gpu.amount=1}
+ * Spark's GPU scheduling on a real cluster, without a GPU: a standalone Master and its Workers (separate JVMs,
+ * {@code scripts/local-cluster.sh}), each Worker offering two "GPUs" found by a discovery script (the n-th Worker
+ * to start gets addresses 2n and 2n+1), an application asking {@code spark.executor.resource.gpu.amount=1}
  * and {@code spark.task.resource.gpu.amount=1}. Every task records the device {@link TaskDevices} chooses through
  * an injected setter: it must be the task's own assigned GPU, and the two executors' tasks land on different
  * devices. The production entry point (backend check included) sets nothing, because the executors run ND4J's CPU
@@ -66,15 +66,18 @@ class GpuSchedulingTest {
         Path dir = work.resolve("cluster");
         Files.createDirectories(dir);
 
-        // Each Worker runs the discovery script once at start: the first gets GPUs 0 and 1, the second 2 and 3.
+        // Each Worker runs the discovery script once at start: the n-th (from 0) gets GPUs 2n and 2n+1, so no two
+        // Workers share an address (mkdir is the atomic "take the next number").
         Path script = work.resolve("gpus.sh");
         Files.writeString(script, """
                 #!/usr/bin/env bash
-                if mkdir "$(dirname "$0")/first-worker" 2>/dev/null; then
-                  echo '{"name":"gpu","addresses":["0","1"]}'
-                else
-                  echo '{"name":"gpu","addresses":["2","3"]}'
-                fi
+                for n in $(seq 0 15); do
+                  if mkdir "$(dirname "$0")/worker-$n" 2>/dev/null; then
+                    printf '{"name":"gpu","addresses":["%d","%d"]}\\n' $((2 * n)) $((2 * n + 1))
+                    exit 0
+                  fi
+                done
+                exit 1
                 """);
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
         // The Workers read $SPARK_HOME/conf/spark-defaults.conf: build the Spark home first, then add the GPUs.
