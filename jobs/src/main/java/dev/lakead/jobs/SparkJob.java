@@ -83,7 +83,7 @@ abstract class SparkJob implements Callable<Integer> {
     Settings settings() {
         SparkConf submitted = new SparkConf();
         ConfigLocation.ConfigFile file = options.config == null ? null : ConfigLocation.read(options.config,
-                SparkHadoopUtil.get().newConfiguration(submitted), shippedFiles(submitted));
+                hadoopConf(submitted), shippedFiles(submitted));
         Map<String, String> all = new LinkedHashMap<>(options.overrides);
         if (options.master != null) {
             all.put("spark.master", options.master);
@@ -129,7 +129,11 @@ abstract class SparkJob implements Callable<Integer> {
      * configuration of this JVM (HADOOP_CONF_DIR under spark-submit) with spark-submit's spark.hadoop.* applied.
      */
     static HadoopFiles hadoopFiles() {
-        return new HadoopFiles(SparkHadoopUtil.get().newConfiguration(new SparkConf()));
+        return new HadoopFiles(hadoopConf(new SparkConf()));
+    }
+
+    static org.apache.hadoop.conf.Configuration hadoopConf(SparkConf submitted) {
+        return SparkHadoopUtil.get().newConfiguration(submitted);
     }
 
     @Override

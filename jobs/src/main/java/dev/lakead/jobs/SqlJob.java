@@ -1,10 +1,7 @@
 package dev.lakead.jobs;
 
 import dev.lakead.LakeadException;
-import dev.lakead.io.HadoopFiles;
 import dev.lakead.pipeline.JobContext;
-import org.apache.spark.SparkConf;
-import org.apache.spark.deploy.SparkHadoopUtil;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -85,7 +82,7 @@ final class SqlJob extends SparkJob {
             if (new org.apache.hadoop.fs.Path(file).toUri().getScheme() == null) {
                 return Files.readString(Path.of(file));
             }
-            return new HadoopFiles(SparkHadoopUtil.get().newConfiguration(new SparkConf())).readString(file);
+            return hadoopFiles().readString(file);
         } catch (IOException | LakeadException | IllegalArgumentException e) {
             String why = String.valueOf(e instanceof LakeadException && e.getCause() != null
                     ? e.getCause().getMessage() : e.getMessage());
