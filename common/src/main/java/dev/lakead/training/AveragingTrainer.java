@@ -112,6 +112,8 @@ public final class AveragingTrainer {
             if (rows == 0) {
                 throw new LakeadException("No training rows: the prepared training data is empty");
             }
+            // a holdout too small to keep a row (tiny tables) is no holdout: stop on the training loss instead
+            JavaRDD<MiniBatch> validation = holdoutRows > 0 ? holdout : null;
             int maxBatches = Collections.max(perPartition);
             int rounds = (maxBatches + opt.averagingFrequency() - 1) / opt.averagingFrequency();
             LOG.info("Training on {} rows ({} held out) with {} workers, batch {} per worker, averaging every {} batches"
@@ -153,7 +155,7 @@ public final class AveragingTrainer {
                 }
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 double trainLoss = lossSum / Math.max(1, seen);
-                double valLoss = holdout == null ? Double.NaN : holdoutLoss(sc, holdout, factory, params, opt.seed());
+                double valLoss = validation == null ? Double.NaN : holdoutLoss(sc, validation, factory, params, opt.seed());
                 history.add(new TrainingHistory.Epoch(epoch, trainLoss, valLoss, seconds, seen,
                         componentSums == null ? Map.of() : perRow(componentNames, componentSums, seen)));
                 TrainingHistory.logEpoch(LOG, history, opt.epochs());
@@ -163,9 +165,9 @@ public final class AveragingTrainer {
                             + "); lower the learning rate (model.learning-rate, model.anogan.learning-rate for"
                             + " AnoGAN)");
                 }
-                boolean stop = stopper.shouldStop(epoch, holdout == null ? trainLoss : valLoss,
-                        () -> holdout == null ? null : snapshot.clone());
-                if (stop && holdout != null) {
+                boolean stop = stopper.shouldStop(epoch, validation == null ? trainLoss : valLoss,
+                        () -> validation == null ? null : snapshot.clone());
+                if (stop && validation != null) {
                     TrainingHistory.logEarlyStop(LOG, stopper.sinceBest(), stopper.best(), stopper.bestEpoch());
                     history.stoppedEarly(true);
                     break;

@@ -124,21 +124,23 @@ public final class SparkNetworkTrainer {
                         + " {} epochs, {} approach", trainCount, holdoutCount, workers, opt.batchSizePerWorker(),
                 opt.averagingFrequency(), opt.epochs(), opt.rddTrainingApproach());
 
+        // a holdout too small to keep a row (tiny tables) is no holdout: stop on the training loss instead
+        JavaRDD<DataSet> validation = holdoutCount > 0 ? holdout : null;
         JavaRDD<DataSet> trainOnDevice = onTaskStart(train, taskStart);
-        JavaRDD<DataSet> holdoutOnDevice = holdout == null ? null : onTaskStart(holdout, taskStart);
+        JavaRDD<DataSet> holdoutOnDevice = validation == null ? null : onTaskStart(validation, taskStart);
         EarlyStopping<INDArray> stopper = new EarlyStopping<>(opt.earlyStoppingPatience());
         for (int epoch = 1; epoch <= opt.epochs(); epoch++) {
             long t0 = System.nanoTime();
             sparkNet.fit(trainOnDevice);
             double seconds = (System.nanoTime() - t0) / 1e9;
             double trainLoss = sparkNet.getScore();
-            double valLoss = holdout == null ? Double.NaN
+            double valLoss = validation == null ? Double.NaN
                     : sparkNet.calculateScore(holdoutOnDevice, true, opt.batchSizePerWorker());
             history.add(new TrainingHistory.Epoch(epoch, trainLoss, valLoss, seconds, trainCount));
             TrainingHistory.logEpoch(LOG, history, opt.epochs());
-            boolean stop = stopper.shouldStop(epoch, holdout == null ? trainLoss : valLoss,
-                    () -> holdout == null ? null : sparkNet.getNetwork().params().dup());
-            if (stop && holdout != null) {
+            boolean stop = stopper.shouldStop(epoch, validation == null ? trainLoss : valLoss,
+                    () -> validation == null ? null : sparkNet.getNetwork().params().dup());
+            if (stop && validation != null) {
                 TrainingHistory.logEarlyStop(LOG, stopper.sinceBest(), stopper.best(), stopper.bestEpoch());
                 history.stoppedEarly(true);
                 break;

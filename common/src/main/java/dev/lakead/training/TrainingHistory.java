@@ -77,6 +77,10 @@ public final class TrainingHistory {
         this.trainingRows = rows;
     }
 
+    public long holdoutRows() {
+        return holdoutRows;
+    }
+
     public void holdoutRows(long rows) {
         this.holdoutRows = rows;
     }

@@ -4,6 +4,7 @@ import dev.lakead.training.LocalTrainer;
 import dev.lakead.training.MiniBatch;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.List;
 import java.util.Map;
@@ -48,7 +49,16 @@ final class VaeLocalTrainer implements LocalTrainer {
     public double fit(List<MiniBatch> batches, long seed) {
         Random rng = new Random(seed);
         for (MiniBatch b : batches) {
-            graph.sd.fit(new MultiDataSet(new INDArray[]{b.toArray(), graph.noise(b.rows(), rng)}, new INDArray[0]));
+            INDArray x = b.toArray();
+            INDArray eps = graph.noise(b.rows(), rng);
+            if (b.rows() == 1) {
+                // SameDiff 1.0.0-M2.1's training session fails on a one-row batch (a reduction it skips as a no-op
+                // leaves a null input: NPE in BaseReduceOp.noOp). The same row twice, with the same noise, has the
+                // same mean loss and the same gradients.
+                x = Nd4j.concat(0, x, x);
+                eps = Nd4j.concat(0, eps, eps);
+            }
+            graph.sd.fit(new MultiDataSet(new INDArray[]{x, eps}, new INDArray[0]));
         }
         // SameDiff reports no per-iteration loss without extra listeners: measure the round's batches after it
         double sum = 0;
