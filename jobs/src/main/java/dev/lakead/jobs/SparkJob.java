@@ -27,6 +27,9 @@ import java.util.concurrent.Callable;
  */
 abstract class SparkJob implements Callable<Integer> {
     static final int USER_ERROR = 2;
+    /** Exit code of a failure that is not the user's mistake (a bug, a lost cluster, a full disk). */
+    static final int UNEXPECTED_FAILURE = 1;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SparkJob.class);
 
     @Mixin
     JobOptions options;
@@ -153,11 +156,44 @@ abstract class SparkJob implements Callable<Integer> {
             int rc = execute(settings, out);
             out.flush();
             return rc;
-        } catch (LakeadException e) {
-            err.println("lakead " + job + ": error: " + e.getMessage());
+        } catch (Exception e) { // Spark's Scala code throws SparkException (checked) undeclared
+            LakeadException userError = userError(e);
+            if (userError != null) {
+                err.println("lakead " + job + ": error: " + userError.getMessage());
+                err.flush();
+                return USER_ERROR;
+            }
+            // not the user's mistake: the whole trace goes to the log, the console gets one line saying where
+            LOG.error("lakead {} failed", job, e);
+            err.println("lakead " + job + ": failed unexpectedly: " + oneLine(e) + " (the stack trace is in the"
+                    + " driver's log, logger " + SparkJob.class.getName() + ")");
             err.flush();
-            return USER_ERROR;
+            return UNEXPECTED_FAILURE;
         }
+    }
+
+    /**
+     * The user error behind a failure, if there is one: a {@link LakeadException} thrown inside a Spark task (for
+     * example a value a setting forbids, found while reading a partition) reaches the driver as the cause of a
+     * SparkException.
+     */
+    static LakeadException userError(Throwable e) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof LakeadException le) {
+                return le;
+            }
+        }
+        return null;
+    }
+
+    /** The root cause's type and the first line of its message. */
+    static String oneLine(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? "" : root.getMessage().strip().lines().findFirst().orElse("");
+        return root.getClass().getSimpleName() + (message.isEmpty() ? "" : ": " + message);
     }
 
 }
