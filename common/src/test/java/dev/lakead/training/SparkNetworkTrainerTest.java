@@ -90,21 +90,59 @@ class SparkNetworkTrainerTest extends SparkTestSupport {
         assertTrue(!executors.isEmpty());
     }
 
+    /**
+     * Early stopping forced: 24 training rows and a wide network overfit (the holdout loss falls, then rises), so
+     * training stops {@code patience} epochs after the best one, and the network returned has exactly the best
+     * epoch's holdout loss, not the last one's.
+     */
     @Test
     void earlyStoppingRestoresTheBestEpoch() {
-        Dataset<Row> data = planeData(600);
-        AutoencoderSpec spec = new AutoencoderSpec(6, List.of(8, 2), "identity", 0.05, 0.0, 2L);
+        Dataset<Row> train = noisyPlane(24, 21);
+        Dataset<Row> holdout = noisyPlane(400, 22);
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        JavaRDD<DataSet> trainBatches = DataSetRdds.autoencoderBatches(train, FeaturePipeline.FEATURES, 8)
+                .repartition(2).persist(StorageLevel.MEMORY_AND_DISK());
+        JavaRDD<DataSet> holdoutBatches = DataSetRdds.autoencoderBatches(holdout, FeaturePipeline.FEATURES, 400)
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        AutoencoderSpec spec = new AutoencoderSpec(6, List.of(64, 5), "identity", 0.01, 0.0, 2L);
         MultiLayerNetwork net = new MultiLayerNetwork(spec.configuration());
         net.init();
-        TrainingOptions opt = new TrainingOptions(40, 32, 2, 0, "direct", "", 0.25, 2, 3L);
-        TrainingHistory h = SparkNetworkTrainer.fitAutoencoder(net, data, opt).history();
+        int patience = 3;
+        TrainingOptions opt = new TrainingOptions(300, 8, 1, 2, "direct", "", 0.0, patience, 3L);
+        SparkNetworkTrainer.Result result = SparkNetworkTrainer.fit(sc, net, trainBatches, holdoutBatches, opt);
+        TrainingHistory h = result.history();
         List<TrainingHistory.Epoch> epochs = h.epochs();
-        double best = epochs.stream().mapToDouble(TrainingHistory.Epoch::validationLoss).min().orElseThrow();
         int bestEpoch = (int) h.asMap().get("best_epoch");
+        double best = epochs.stream().mapToDouble(TrainingHistory.Epoch::validationLoss).min().orElseThrow();
         assertEquals(best, epochs.get(bestEpoch - 1).validationLoss(), 1e-12);
-        if ((boolean) h.asMap().get("stopped_early")) {
-            assertEquals(bestEpoch + 2, epochs.size(), "stops after 2 epochs without improvement");
+        assertTrue((boolean) h.asMap().get("stopped_early"), "the holdout loss rose: training stopped early");
+        assertEquals(bestEpoch + patience, epochs.size(), "stops " + patience + " epochs after the best");
+        double last = epochs.get(epochs.size() - 1).validationLoss();
+        assertTrue(last > best * (1 + 1e-3), "the last epoch is worse than the best: " + last + " vs " + best);
+        // the network returned is the best epoch's: its holdout loss is the best one, not the last one
+        DataSet all = holdoutBatches.first();
+        double restored = result.network().score(all, false);
+        assertEquals(best, restored, best * 1e-4, "restored network's holdout loss");
+        trainBatches.unpersist();
+        holdoutBatches.unpersist();
+    }
+
+    /** The plane data plus independent noise on every feature (so a wide network can memorise a few rows). */
+    private static Dataset<Row> noisyPlane(int n, long seed) {
+        Random r = new Random(seed);
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            double a = r.nextGaussian();
+            double b = r.nextGaussian();
+            double[] v = {a, b, a + b, a - b, 0.5 * a, -b};
+            for (int j = 0; j < v.length; j++) {
+                v[j] += 0.3 * r.nextGaussian();
+            }
+            rows.add(RowFactory.create(Vectors.dense(v)));
         }
+        StructType schema = DataTypes.createStructType(List.of(
+                DataTypes.createStructField(FeaturePipeline.FEATURES, SQLDataTypes.VectorType(), false)));
+        return spark.createDataFrame(rows, schema).coalesce(1);
     }
 
     @Test
