@@ -30,6 +30,8 @@ class PipelineEndToEndTest extends SparkTestSupport {
     private static long lakeRows;
     private static Settings settings;
     private static TrainStep.Result trained;
+    /** A barely trained challenger (test 8), kept for the promotion tests after it. */
+    private static TrainStep.Result weak;
 
     @BeforeAll
     static void lake() {
@@ -286,7 +288,7 @@ class PipelineEndToEndTest extends SparkTestSupport {
         assertTrue(first.challengerMetric() > 0.95, "ROC-AUC " + first.challengerMetric());
 
         // a barely trained challenger (one epoch, tiny learning rate) must lose against it
-        TrainStep.Result weak = TrainStep.run(JobContext.of(spark, s.with("input.where",
+        weak = TrainStep.run(JobContext.of(spark, s.with("input.where",
                 "dt < '2026-11-03' AND label = 0", "train.epochs", "1", "model.learning-rate", "0.000001",
                 "model.hidden-sizes", "3,2")));
         PromoteStep.Result second = PromoteStep.run(JobContext.of(spark, s), false);
@@ -303,5 +305,47 @@ class PipelineEndToEndTest extends SparkTestSupport {
                 () -> PromoteStep.rollback(JobContext.of(spark, s)));
         assertTrue(none.getMessage().contains("No previous champion"), none.getMessage());
     }
-}
 
+    /**
+     * The other half of champion/challenger: a better challenger is promoted automatically, promote.tolerance lets a
+     * challenger at most that much worse through (boundary tested on both sides), and promote.metric = pr-auc
+     * decides by the PR-AUC of the validation rows (checked against MLlib's own area under the PR curve).
+     */
+    @Test
+    @Order(9)
+    void aBetterChallengerIsPromotedWithinTheToleranceAndByPrAuc() {
+        Settings s = settings.with("threshold.validation.path", path("lake"), "threshold.validation.where",
+                "dt = '2026-11-03'", "threshold.validation.label-column", "label", "threshold.method", "percentile");
+        PromoteStep.run(JobContext.of(spark, s.with("model.path", weak.bundle().path())), true);
+        assertEquals(weak.bundle().path(), JobContext.of(spark, s).bundlePath(), "the weak model is the champion");
+
+        PromoteStep.Result better = PromoteStep.run(JobContext.of(spark, s.with("model.path",
+                trained.bundle().path())), false);
+        assertTrue(better.promoted(), "better challenger " + better.challengerMetric() + " vs "
+                + better.championMetric());
+        assertTrue(better.challengerMetric() > better.championMetric() + 0.05, better.toString());
+        assertEquals(trained.bundle().path(), JobContext.of(spark, s).bundlePath(), "jobs use the new champion");
+
+        // the weak challenger against the strong champion: promoted exactly when the gap is within the tolerance
+        double gap = better.challengerMetric() - better.championMetric();
+        PromoteStep.Result outside = PromoteStep.run(JobContext.of(spark, s.with("model.path", weak.bundle().path(),
+                "promote.tolerance", String.valueOf(gap - 1e-6))), false);
+        assertTrue(!outside.promoted(), "a gap of " + gap + " is outside a tolerance of " + (gap - 1e-6));
+        assertEquals(trained.bundle().path(), JobContext.of(spark, s).bundlePath());
+        PromoteStep.Result inside = PromoteStep.run(JobContext.of(spark, s.with("model.path", weak.bundle().path(),
+                "promote.tolerance", String.valueOf(gap + 1e-6))), false);
+        assertTrue(inside.promoted(), "a gap of " + gap + " is inside a tolerance of " + (gap + 1e-6));
+        assertEquals(weak.bundle().path(), JobContext.of(spark, s).bundlePath());
+
+        PromoteStep.Result byPr = PromoteStep.run(JobContext.of(spark, s.with("model.path", trained.bundle().path(),
+                "promote.metric", "pr-auc")), false);
+        assertEquals("pr-auc", byPr.metric());
+        assertTrue(byPr.promoted());
+        Dataset<Row> day3 = spark.read().parquet(path("scores")).where("dt = '2026-11-03'")
+                .select(col("label").cast("double").as("label"), col("anomaly_score").as("rawPrediction"));
+        double mllibPr = new org.apache.spark.ml.evaluation.BinaryClassificationEvaluator()
+                .setMetricName("areaUnderPR").evaluate(day3);
+        assertEquals(mllibPr, byPr.challengerMetric(), 0.02, "PR-AUC of the champion's validation scores");
+        assertTrue(Math.abs(byPr.challengerMetric() - better.challengerMetric()) > 1e-3, "PR-AUC is not ROC-AUC");
+    }
+}
