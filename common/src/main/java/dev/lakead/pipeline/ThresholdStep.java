@@ -77,6 +77,12 @@ public final class ThresholdStep {
         Settings s = ctx.settings();
         String segment = s.string("threshold.segment-column");
         boolean labelled = ThresholdCalculator.needsLabels(ThresholdCalculator.method(s));
+        if (!labelled && !segment.isBlank()
+                && !java.util.Arrays.asList(prepared.features().columns()).contains(segment)) {
+            throw new dev.lakead.LakeadException("Segment column '" + segment + "' (setting"
+                    + " 'threshold.segment-column') is not in the prepared data " + prepared.path()
+                    + "; set it for the preprocess job too, which then keeps the column");
+        }
         Dataset<Row> scores = (labelled ? validationScores(ctx, prepared.pipeline(), family, model)
                 : family.scoreRecords(prepared.features(), segment.isBlank() ? List.of() : List.of(segment), model,
                 s)).cache();
