@@ -84,7 +84,12 @@ public final class DriftStep {
         if (!scores.isBlank() && ctx.files().exists(scores)) {
             Dataset<Row> scored = ctx.spark().read().parquet(scores)
                     .where(col(ScoreStep.MODEL_NAME).equalTo(bundle.name()));
-            if (Arrays.asList(scored.columns()).contains(partition)) {
+            String unusable = unusableOn(scored, referenceWhere, recentWhere);
+            if (unusable != null) {
+                // e.g. the training filter "label = 0" on a score table without labels: the features still drift
+                LOG.warn("Score drift skipped: a filter does not apply to the score table {} ({}); set"
+                        + " drift.reference-where to a filter on {} to compare scores too", scores, unusable, partition);
+            } else if (Arrays.asList(scored.columns()).contains(partition)) {
                 Dataset<Row> refScores = TableReader.filtered(scored, referenceWhere, "drift.reference-where", scores);
                 Dataset<Row> newScores = TableReader.filtered(scored, recentWhere, "drift.where", scores);
                 histograms(refScores, newScores, partition, List.of(BatchScorer.SCORE), grid).forEach((part, h) ->
@@ -148,6 +153,20 @@ public final class DriftStep {
 
     /** drift.reference-where, else the filter the model's training data was read with. */
     @SuppressWarnings("unchecked")
+    /** Why a filter cannot be applied to the score table (e.g. it names a column only the input has), or null. */
+    private static String unusableOn(Dataset<Row> scored, String... filters) {
+        for (String f : filters) {
+            try {
+                if (!f.isBlank()) {
+                    scored.where(f);
+                }
+            } catch (Exception e) { // AnalysisException: resolved eagerly
+                return "'" + f + "': " + String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+            }
+        }
+        return null;
+    }
+
     static String referenceWhere(Settings s, ModelBundle bundle) {
         String given = s.string("drift.reference-where");
         if (!given.isBlank()) {
