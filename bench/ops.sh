@@ -44,7 +44,19 @@ print(sum(c - 1 for c in collections.Counter(keys).values()))" "$W/received.json
 echo "== documented SQL queries (notebooks/queries.sql)" >&2
 TOTAL=$(grep -c -- '-- name:' "$ROOT/notebooks/queries.sql")
 "$L" sql --set catalog.dir="$D/metastore" -f "$ROOT/notebooks/queries.sql" --format csv --output "$W/sql" >&2 || true
-OK=$(find "$W/sql" -name 'part-*.csv' 2>/dev/null | xargs -r -n1 dirname | sort -u | wc -l)
+# a query counts when it returned rows: an empty result still writes a part file with only its header line
+OK=0
+for q in "$W"/sql/*/; do
+  [ -d "$q" ] || continue
+  ROWS=0
+  for f in "$q"part-*.csv; do
+    [ -f "$f" ] || continue
+    N=$(wc -l < "$f")
+    [ "$N" -gt 1 ] && ROWS=$((ROWS + N - 1))
+  done
+  echo "  query $(basename "$q"): $ROWS rows" >&2
+  [ "$ROWS" -gt 0 ] && OK=$((OK + 1))
+done
 
 echo "== drift: the last three days against the training days" >&2
 "$L" drift --model "$BUNDLE" --input "$D/lake/sensor_readings" --where "dt >= '2026-11-04'" \
