@@ -6,7 +6,11 @@ import dev.lakead.models.autoencoder.AutoencoderFamily;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Registry of model families by their type name (setting model.type). */
+/**
+ * Registry of model families by their type name (setting model.type): the built-in ones, plus any on the classpath
+ * that declare themselves in {@code META-INF/services/dev.lakead.models.ModelFamily} (Java's ServiceLoader, as
+ * Spark finds data sources), so a team can add its own detector in its own jar.
+ */
 public final class ModelFamilies {
     private static final Map<String, ModelFamily> FAMILIES = new LinkedHashMap<>();
 
@@ -15,6 +19,13 @@ public final class ModelFamilies {
         register(new dev.lakead.models.vae.VaeFamily());
         register(new dev.lakead.models.lstm.LstmAutoencoderFamily());
         register(new dev.lakead.models.anogan.AnoGanFamily());
+        for (ModelFamily extra : java.util.ServiceLoader.load(ModelFamily.class, ModelFamilies.class.getClassLoader())) {
+            if (FAMILIES.containsKey(extra.type())) {
+                throw new IllegalStateException("Model family '" + extra.type() + "' (" + extra.getClass().getName()
+                        + ") is already registered");
+            }
+            register(extra);
+        }
     }
 
     private ModelFamilies() {
