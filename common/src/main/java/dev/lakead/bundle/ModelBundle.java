@@ -29,6 +29,7 @@ import java.util.regex.Pattern;
  *   thresholds/tN.json every threshold version ever set (t1 at training; the threshold job adds t2, t3, ...)
  *   network.bin       the serialized network (DL4J ModelSerializer format for the Autoencoder)
  *   preprocessing/    the fitted MLlib pipeline (imputer, assembler, scaler) and its feature columns
+ *   manifest.json     every file above with its size and SHA-256 ({@link BundleManifest}), written last
  * </pre>
  * A bundle is written to a temporary directory and renamed into place, so a reader never sees half of one.
  */
@@ -164,6 +165,7 @@ public final class ModelBundle {
             files.writeString(tmp + "/" + THRESHOLD_VERSIONS + "/t1.json", thresholdJson(threshold, 1));
             files.writeBytes(tmp + "/" + NETWORK, model.toBytes());
             pipeline.save(files, tmp + "/" + PREPROCESSING);
+            BundleManifest.write(files, tmp);
             files.renameInto(tmp, target);
             LOG.info("Model bundle written to {}", target);
             return new ModelBundle(target, meta, pipeline, model, threshold);
@@ -192,6 +194,8 @@ public final class ModelBundle {
             }
             files.writeString(versions + "/t" + next + ".json", thresholdJson(newThreshold, next));
             files.replaceString(path + "/" + THRESHOLD, thresholdJson(newThreshold, next));
+            BundleManifest.update(files, path, List.of(THRESHOLD_VERSIONS + "/t1.json",
+                    THRESHOLD_VERSIONS + "/t" + next + ".json", THRESHOLD));
             LOG.info("Threshold version t{} of {} is now active: {}", next, path, newThreshold.describe());
         } catch (IOException e) {
             throw new LakeadException("Cannot write the threshold of " + path + ": " + e.getMessage(), e);
@@ -207,6 +211,7 @@ public final class ModelBundle {
                     + ")");
         }
         files.replaceString(path + "/" + THRESHOLD, files.readString(file));
+        BundleManifest.update(files, path, List.of(THRESHOLD));
         LOG.info("Threshold version t{} of {} is now active", version, path);
         return load(path, metadata, pipeline, model, files);
     }
@@ -236,6 +241,7 @@ public final class ModelBundle {
         if (!files.exists(path)) {
             throw new LakeadException("Model bundle " + path + " does not exist");
         }
+        BundleManifest.verify(files, path);
         for (String f : List.of(METADATA, THRESHOLD, NETWORK, PREPROCESSING)) {
             if (!files.exists(path + "/" + f)) {
                 throw new LakeadException("Model bundle " + path + " is incomplete: " + f + " is missing");

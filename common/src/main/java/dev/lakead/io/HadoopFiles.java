@@ -157,4 +157,48 @@ public final class HadoopFiles {
             throw new LakeadException("Cannot list " + dir + ": " + e.getMessage(), e);
         }
     }
+
+    /**
+     * Every file under a directory with its size, by path relative to it ('/'-separated). Hidden files (names
+     * starting with '.', such as a local file system's .crc checksums) are file-system artefacts and left out.
+     */
+    public java.util.SortedMap<String, Long> filesUnder(String dir) {
+        java.util.SortedMap<String, Long> out = new java.util.TreeMap<>();
+        try {
+            FileSystem fs = fs(dir);
+            Path root = fs.makeQualified(new Path(dir));
+            org.apache.hadoop.fs.RemoteIterator<org.apache.hadoop.fs.LocatedFileStatus> it = fs.listFiles(root, true);
+            String prefix = root.toUri().getPath() + "/";
+            while (it.hasNext()) {
+                org.apache.hadoop.fs.LocatedFileStatus st = it.next();
+                String rel = st.getPath().toUri().getPath().substring(prefix.length());
+                boolean hidden = false;
+                for (String part : rel.split("/")) {
+                    hidden |= part.startsWith(".");
+                }
+                if (!hidden) {
+                    out.put(rel, st.getLen());
+                }
+            }
+            return out;
+        } catch (IOException e) {
+            throw new LakeadException("Cannot list " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** SHA-256 of a file's bytes, hex, read as a stream. */
+    public String sha256(String path) {
+        try (InputStream in = fs(path).open(new Path(path))) {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                md.update(buf, 0, n);
+            }
+            return java.util.HexFormat.of().formatHex(md.digest());
+        } catch (IOException e) {
+            throw new LakeadException("Cannot read " + path + ": " + e.getMessage(), e);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

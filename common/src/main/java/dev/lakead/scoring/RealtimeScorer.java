@@ -53,6 +53,9 @@ public final class RealtimeScorer {
     @SuppressWarnings("unchecked")
     public static RealtimeScorer load(String bundlePath) {
         HadoopFiles files = new HadoopFiles(new org.apache.hadoop.conf.Configuration());
+        if (files.exists(bundlePath)) {
+            dev.lakead.bundle.BundleManifest.verify(files, bundlePath);
+        }
         for (String f : List.of(ModelBundle.METADATA, ModelBundle.THRESHOLD, ModelBundle.NETWORK)) {
             if (!files.exists(bundlePath + "/" + f)) {
                 throw new LakeadException("Model bundle " + bundlePath + " is incomplete: " + f + " is missing");

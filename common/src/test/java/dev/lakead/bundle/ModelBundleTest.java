@@ -100,6 +100,100 @@ class ModelBundleTest extends SparkTestSupport {
         return dst;
     }
 
+    /** A copy without manifest.json, as bundles were before it: the loader's own content checks still apply. */
+    private static Path legacyCopyOfGoodBundle(String name) throws IOException {
+        Path dst = copyOfGoodBundle(name);
+        Files.delete(dst.resolve(BundleManifest.FILE));
+        Files.deleteIfExists(dst.resolve("." + BundleManifest.FILE + ".crc"));
+        return dst;
+    }
+
+    /** A part file of the saved MLlib preprocessing pipeline, relative to the bundle. */
+    private static String preprocessingPartFile(Path bundle) throws IOException {
+        try (Stream<Path> walk = Files.walk(bundle.resolve(ModelBundle.PREPROCESSING))) {
+            return bundle.relativize(walk.filter(p -> p.getFileName().toString().startsWith("part-")
+                    && p.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow()).toString();
+        }
+    }
+
+    private static void dropChecksum(Path bundle, String file) throws IOException {
+        Path f = bundle.resolve(file);
+        Files.deleteIfExists(f.resolveSibling("." + f.getFileName() + ".crc"));
+    }
+
+    @Test
+    void theManifestListsEveryFileWithItsSizeAndChecksum() throws IOException {
+        Map<?, ?> manifest = new com.fasterxml.jackson.databind.ObjectMapper().readValue(
+                Path.of(goodBundle, BundleManifest.FILE).toFile(), Map.class);
+        Map<?, ?> listed = (Map<?, ?>) manifest.get("files");
+        Path root = Path.of(goodBundle);
+        List<String> onDisk;
+        try (Stream<Path> walk = Files.walk(root)) {
+            onDisk = walk.filter(Files::isRegularFile).map(p -> root.relativize(p).toString())
+                    .filter(r -> !r.equals(BundleManifest.FILE) && !r.startsWith(".") && !r.contains("/."))
+                    .sorted().toList();
+        }
+        assertEquals(onDisk, listed.keySet().stream().map(String::valueOf).sorted().toList());
+        assertTrue(onDisk.contains(ModelBundle.NETWORK) && onDisk.stream().anyMatch(r -> r.endsWith(".parquet")),
+                onDisk.toString());
+        Map<?, ?> network = (Map<?, ?>) listed.get(ModelBundle.NETWORK);
+        assertEquals(Files.size(root.resolve(ModelBundle.NETWORK)), ((Number) network.get("size")).longValue());
+        assertEquals(64, String.valueOf(network.get("sha256")).length());
+    }
+
+    @Test
+    void aMissingTruncatedAlteredOrForeignFileIsNamed() throws IOException {
+        Path missing = copyOfGoodBundle("manifest-missing-part");
+        String part = preprocessingPartFile(missing);
+        Files.delete(missing.resolve(part));
+        dropChecksum(missing, part);
+        LakeadException e = assertThrows(LakeadException.class,
+                () -> ModelBundle.load(spark, files, missing.toString()));
+        assertEquals("Model bundle " + missing + " is damaged: " + part + " is missing", e.getMessage());
+
+        Path truncated = copyOfGoodBundle("manifest-truncated-part");
+        byte[] bytes = Files.readAllBytes(truncated.resolve(part));
+        overwrite(truncated, part, java.util.Arrays.copyOf(bytes, bytes.length / 2), false);
+        dropChecksum(truncated, part);
+        e = assertThrows(LakeadException.class, () -> ModelBundle.load(spark, files, truncated.toString()));
+        assertEquals("Model bundle " + truncated + " is damaged: " + part + " has " + bytes.length / 2
+                + " bytes, the manifest says " + bytes.length, e.getMessage());
+
+        Path altered = copyOfGoodBundle("manifest-altered-metadata");
+        byte[] meta = Files.readAllBytes(altered.resolve(ModelBundle.METADATA));
+        meta[meta.length - 3] ^= 1; // same size, one bit changed
+        overwrite(altered, ModelBundle.METADATA, meta, true);
+        e = assertThrows(LakeadException.class, () -> ModelBundle.load(spark, files, altered.toString()));
+        assertEquals("Model bundle " + altered + " is damaged: metadata.json does not match its checksum in"
+                + " manifest.json", e.getMessage());
+
+        Path foreign = copyOfGoodBundle("manifest-foreign-file");
+        Files.writeString(foreign.resolve("notes.txt"), "left here by someone");
+        e = assertThrows(LakeadException.class, () -> ModelBundle.load(spark, files, foreign.toString()));
+        assertEquals("Model bundle " + foreign + " is damaged: notes.txt is not in its manifest.json", e.getMessage());
+
+        // the real-time scorer checks the same manifest before it reads anything
+        e = assertThrows(LakeadException.class,
+                () -> dev.lakead.scoring.RealtimeScorer.load(truncated.toString()));
+        assertTrue(e.getMessage().contains("is damaged: " + part), e.getMessage());
+    }
+
+    @Test
+    void aBundleWithoutManifestStillLoads() throws IOException {
+        Path legacy = legacyCopyOfGoodBundle("legacy");
+        assertEquals(threshold, ModelBundle.load(spark, files, legacy.toString()).threshold());
+    }
+
+    @Test
+    void newThresholdVersionsKeepTheManifestTrue() throws IOException {
+        String dir = copyOfGoodBundle("manifest-threshold").toString();
+        ModelBundle b = ModelBundle.load(spark, files, dir);
+        b.withThreshold(files, new Threshold(0.7, "mean-std", Map.of("k", 2.0), Map.of("count", 20)));
+        ModelBundle again = ModelBundle.load(spark, files, dir).activateThreshold(files, 1);
+        assertEquals(threshold, ModelBundle.load(spark, files, dir).threshold(), "verified and back at t1");
+        assertEquals(1, again.thresholdVersion());
+    }
+
     /** Replaces a file's bytes behind Hadoop's back; dropping its .crc lets the bytes reach the parser. */
     private static void overwrite(Path bundle, String file, byte[] bytes, boolean dropChecksum) throws IOException {
         Files.write(bundle.resolve(file), bytes);
@@ -176,7 +270,7 @@ class ModelBundleTest extends SparkTestSupport {
 
     @Test
     void missingNetworkIsReported() throws IOException {
-        Path b = copyOfGoodBundle("no-network");
+        Path b = legacyCopyOfGoodBundle("no-network");
         Files.delete(b.resolve(ModelBundle.NETWORK));
         Files.deleteIfExists(b.resolve("." + ModelBundle.NETWORK + ".crc"));
         LakeadException e = assertThrows(LakeadException.class, () -> ModelBundle.load(spark, files, b.toString()));
@@ -185,12 +279,12 @@ class ModelBundleTest extends SparkTestSupport {
 
     @Test
     void garbageNetworkIsReported() throws IOException {
-        Path b = copyOfGoodBundle("garbage-network");
+        Path b = legacyCopyOfGoodBundle("garbage-network");
         overwrite(b, ModelBundle.NETWORK, "this is not a DL4J model".getBytes(), true);
         LakeadException e = assertThrows(LakeadException.class, () -> ModelBundle.load(spark, files, b.toString()));
         assertMessageContains(e, "network.bin", "cannot be loaded");
 
-        Path c = copyOfGoodBundle("garbage-network-checksummed");
+        Path c = legacyCopyOfGoodBundle("garbage-network-checksummed");
         overwrite(c, ModelBundle.NETWORK, new byte[]{1, 2, 3, 4, 5, 6, 7, 8}, false);
         LakeadException e2 = assertThrows(LakeadException.class, () -> ModelBundle.load(spark, files, c.toString()));
         assertMessageContains(e2, "network.bin");
@@ -198,12 +292,12 @@ class ModelBundleTest extends SparkTestSupport {
 
     @Test
     void garbageThresholdIsReported() throws IOException {
-        Path b = copyOfGoodBundle("garbage-threshold");
+        Path b = legacyCopyOfGoodBundle("garbage-threshold");
         overwrite(b, ModelBundle.THRESHOLD, "{ value: oops".getBytes(), true);
         LakeadException e = assertThrows(LakeadException.class, () -> ModelBundle.load(spark, files, b.toString()));
         assertMessageContains(e, "threshold.json", "corrupt");
 
-        Path c = copyOfGoodBundle("threshold-without-value");
+        Path c = legacyCopyOfGoodBundle("threshold-without-value");
         overwrite(c, ModelBundle.THRESHOLD, "{\"method\": \"percentile\"}".getBytes(), true);
         LakeadException e2 = assertThrows(LakeadException.class, () -> ModelBundle.load(spark, files, c.toString()));
         assertMessageContains(e2, "threshold.json", "corrupt");
@@ -211,7 +305,7 @@ class ModelBundleTest extends SparkTestSupport {
 
     @Test
     void garbageMetadataIsReported() throws IOException {
-        Path b = copyOfGoodBundle("garbage-metadata");
+        Path b = legacyCopyOfGoodBundle("garbage-metadata");
         overwrite(b, ModelBundle.METADATA, "[1, 2".getBytes(), true);
         LakeadException e = assertThrows(LakeadException.class, () -> ModelBundle.load(spark, files, b.toString()));
         assertMessageContains(e, "metadata.json", "corrupt");

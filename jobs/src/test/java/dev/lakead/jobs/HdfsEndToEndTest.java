@@ -138,7 +138,7 @@ class HdfsEndToEndTest {
     void trainWritesTheBundleOnHdfs() throws Exception {
         CliRun r = job("train");
         assertTrue(r.out().contains("model: " + hdfs.url("/models/sensors/v1")), r.out());
-        for (String f : List.of("metadata.json", "threshold.json", "thresholds/t1.json", "network.bin",
+        for (String f : List.of("metadata.json", "threshold.json", "thresholds/t1.json", "network.bin", "manifest.json",
                 "preprocessing/features.json", "preprocessing/pipeline")) {
             assertTrue(hdfs.exists("/models/sensors/v1/" + f), f);
         }
