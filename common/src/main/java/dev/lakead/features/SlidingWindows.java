@@ -41,6 +41,14 @@ public final class SlidingWindows {
      * @param maxGap largest allowed time step (seconds for timestamps, units for numeric times); 0 = no limit
      */
     public static Dataset<Row> positions(Dataset<Row> rows, String entity, String time, double maxGap) {
+        java.util.List<String> columns = java.util.Arrays.asList(rows.columns());
+        for (String[] c : new String[][]{{entity, "timeseries.entity-column"}, {time, "timeseries.time-column"}}) {
+            if (!columns.contains(c[0])) {
+                throw new dev.lakead.LakeadException("Column '" + c[0] + "' (setting '" + c[1] + "') is not in the"
+                        + " data (columns: " + String.join(", ", columns) + "); a time-series model needs it: set "
+                        + c[1] + " for the preprocess job too, which then keeps it with the features");
+            }
+        }
         if (!(rows.schema().apply(time).dataType() instanceof NumericType)
                 && !(rows.schema().apply(time).dataType() instanceof TimestampType)) {
             throw new dev.lakead.LakeadException("Time column '" + time + "' must be a timestamp or a number, got "

@@ -222,4 +222,16 @@ class RecordScoringTest extends SparkTestSupport {
             assertEquals(1.5 * plain, scaled, 1e-9, method);
         }
     }
+
+    /** Data prepared without the time-series columns: one line naming the setting, for training and scoring. */
+    @Test
+    void aMissingTimeColumnNamesTheSetting() {
+        Settings s = settings("mean", 1).with("timeseries.time-column", "event_time");
+        dev.lakead.LakeadException e = org.junit.jupiter.api.Assertions.assertThrows(dev.lakead.LakeadException.class,
+                () -> new LstmAutoencoderFamily().train(featured(), 1, "standard", s.with("train.epochs", "1")));
+        assertEquals("Column 'event_time' (setting 'timeseries.time-column') is not in the data (columns: entity, ts,"
+                + " label, __features); a time-series model needs it: set timeseries.time-column for the preprocess"
+                + " job too, which then keeps it with the features", e.getMessage());
+        org.junit.jupiter.api.Assertions.assertThrows(dev.lakead.LakeadException.class, () -> scores(s));
+    }
 }
