@@ -71,8 +71,13 @@ public final class HadoopFiles {
      * or the new file, never a half-written one (and on HDFS never none either, see {@link #renameOver}).
      */
     public void replaceString(String path, String text) {
+        replaceBytes(path, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** As {@link #replaceString}, for bytes. */
+    public void replaceBytes(String path, byte[] bytes) {
         String tmp = path + "._tmp-" + java.util.UUID.randomUUID();
-        writeString(tmp, text);
+        writeBytes(tmp, bytes);
         try {
             renameOver(fs(path), new Path(tmp), new Path(path));
         } catch (IOException e) {

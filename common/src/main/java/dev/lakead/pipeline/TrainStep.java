@@ -23,6 +23,9 @@ public final class TrainStep {
     public record Result(ModelBundle bundle, ModelFamily.Trained trained) {
     }
 
+    /** Folder under model.root/model.name with the checkpoints of trainings in progress, one folder per version. */
+    public static final String CHECKPOINTS = "_checkpoints";
+
     public static Result run(JobContext ctx) {
         Settings s = ctx.settings();
         PreparedData prepared = PreparedData.load(ctx.spark(), ctx.files(), s.required("prepared.path"));
@@ -37,8 +40,11 @@ public final class TrainStep {
         LOG.info("Training {} '{}' on {} ({} features)", family.type(), name, prepared.path(),
                 prepared.pipeline().size());
 
+        String checkpoints = s.string("train.checkpoint-dir").isBlank()
+                ? s.string("model.root") + "/" + name + "/" + CHECKPOINTS + "/" + target.substring(target.lastIndexOf('/') + 1)
+                : s.string("train.checkpoint-dir");
         ModelFamily.Trained trained = family.train(prepared.features(), prepared.pipeline().size(),
-                prepared.pipeline().scaler(), s);
+                prepared.pipeline().scaler(), s.with("train.checkpoint-dir", checkpoints));
         Threshold threshold = ThresholdStep.compute(ctx, prepared, family, trained.model());
 
         Map<String, Object> meta = new LinkedHashMap<>();
@@ -55,6 +61,9 @@ public final class TrainStep {
         meta.put("settings", s.render());
         ModelBundle bundle = ModelBundle.write(ctx.files(), target, meta, prepared.pipeline(), trained.model(),
                 threshold);
+        if (ctx.files().exists(checkpoints)) { // the bundle holds the result now
+            ctx.files().delete(checkpoints);
+        }
         return new Result(bundle, trained);
     }
 }

@@ -36,6 +36,10 @@ public final class AveragingTrainer {
     public record Result(float[] params, TrainingHistory history) {
     }
 
+    /** What a checkpoint keeps of this trainer: the averaged parameters and optimiser state after an epoch. */
+    record State(float[] params, float[] updater) implements Serializable {
+    }
+
     /** What the driver broadcasts to a round: the averaged parameters and, when averaged too, optimiser state. */
     record RoundInput(float[] params, float[] updater) implements Serializable {
     }
@@ -127,7 +131,22 @@ public final class AveragingTrainer {
             EarlyStopping<float[]> stopper = new EarlyStopping<>(opt.earlyStoppingPatience());
             float[] params = initial.clone();
             float[] updater = null; // optimiser state, once a round has returned one to average
-            for (int epoch = 1; epoch <= opt.epochs(); epoch++) {
+            int firstEpoch = 1;
+            dev.lakead.io.HadoopFiles files = new dev.lakead.io.HadoopFiles(sc.hadoopConfiguration());
+            TrainingCheckpoint resumed = TrainingCheckpoint.load(files, opt.checkpointDir());
+            if (resumed != null && resumed.state() instanceof State st && st.params().length == initial.length) {
+                @SuppressWarnings("unchecked")
+                EarlyStopping<float[]> saved = (EarlyStopping<float[]>) resumed.stopper();
+                history = resumed.history();
+                stopper = saved;
+                params = st.params();
+                updater = st.updater();
+                firstEpoch = resumed.finished() ? opt.epochs() + 1 : resumed.epoch() + 1;
+            } else if (resumed != null) {
+                LOG.warn("The checkpoint in {} is of another model (parameter count differs); starting from epoch 1",
+                        opt.checkpointDir());
+            }
+            for (int epoch = firstEpoch; epoch <= opt.epochs(); epoch++) {
                 long t0 = System.nanoTime();
                 double lossSum = 0;
                 long seen = 0;
@@ -166,8 +185,13 @@ public final class AveragingTrainer {
                             + " AnoGAN)");
                 }
                 boolean stop = stopper.shouldStop(epoch, validation == null ? trainLoss : valLoss,
-                        () -> validation == null ? null : snapshot.clone());
-                if (stop && validation != null) {
+                        () -> validation == null ? null : snapshot.clone()) && validation != null;
+                boolean last = stop || epoch == opt.epochs();
+                if (TrainingCheckpoint.due(opt, epoch, last)) {
+                    new TrainingCheckpoint(epoch, new State(params, updater), history, stopper, last).save(files,
+                            opt.checkpointDir());
+                }
+                if (stop) {
                     TrainingHistory.logEarlyStop(LOG, stopper.sinceBest(), stopper.best(), stopper.bestEpoch());
                     history.stoppedEarly(true);
                     break;

@@ -4,7 +4,7 @@ package dev.lakead.training;
  * Tracks the monitored loss per epoch (validation loss, or training loss without a holdout), remembers the best
  * epoch and says when {@code patience} epochs have passed without improvement (patience 0 = never).
  */
-final class EarlyStopping<P> {
+final class EarlyStopping<P> implements java.io.Serializable {
     private final int patience;
     private double best = Double.POSITIVE_INFINITY;
     private int bestEpoch;

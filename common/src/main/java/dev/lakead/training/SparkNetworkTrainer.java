@@ -114,12 +114,28 @@ public final class SparkNetworkTrainer {
         if (!opt.exportDirectory().isBlank()) {
             tmb.exportDirectory(opt.exportDirectory());
         }
-        SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, network, tmb.build());
-
         TrainingHistory history = new TrainingHistory();
         history.trainingRows(trainCount);
         history.holdoutRows(holdoutCount);
         history.workers(workers);
+        EarlyStopping<INDArray> stopper = new EarlyStopping<>(opt.earlyStoppingPatience());
+        int firstEpoch = 1;
+        dev.lakead.io.HadoopFiles files = new dev.lakead.io.HadoopFiles(sc.hadoopConfiguration());
+        TrainingCheckpoint resumed = TrainingCheckpoint.load(files, opt.checkpointDir());
+        if (resumed != null && resumed.state() instanceof byte[] saved) {
+            MultiLayerNetwork restored = restore(saved);
+            if (restored != null && restored.numParams() == network.numParams()) {
+                network = restored;
+                @SuppressWarnings("unchecked")
+                EarlyStopping<INDArray> savedStopper = (EarlyStopping<INDArray>) resumed.stopper();
+                stopper = savedStopper;
+                history = resumed.history();
+                firstEpoch = resumed.finished() ? opt.epochs() + 1 : resumed.epoch() + 1;
+            } else {
+                LOG.warn("The checkpoint in {} is of another network; starting from epoch 1", opt.checkpointDir());
+            }
+        }
+        SparkDl4jMultiLayer sparkNet = null;
         LOG.info("Training on {} rows ({} held out) with {} workers, batch {} per worker, averaging every {} batches,"
                         + " {} epochs, {} approach", trainCount, holdoutCount, workers, opt.batchSizePerWorker(),
                 opt.averagingFrequency(), opt.epochs(), opt.rddTrainingApproach());
@@ -128,10 +144,14 @@ public final class SparkNetworkTrainer {
         JavaRDD<DataSet> validation = holdoutCount > 0 ? holdout : null;
         JavaRDD<DataSet> trainOnDevice = onTaskStart(train, taskStart);
         JavaRDD<DataSet> holdoutOnDevice = validation == null ? null : onTaskStart(validation, taskStart);
-        EarlyStopping<INDArray> stopper = new EarlyStopping<>(opt.earlyStoppingPatience());
-        for (int epoch = 1; epoch <= opt.epochs(); epoch++) {
+        for (int epoch = firstEpoch; epoch <= opt.epochs(); epoch++) {
             long t0 = System.nanoTime();
-            sparkNet.fit(trainOnDevice);
+            // a training master per epoch, seeded by the epoch: its shuffles then depend on the epoch, not on how
+            // many epochs this JVM has run, so a run resumed from a checkpoint trains as the uninterrupted one
+            sparkNet = new SparkDl4jMultiLayer(sc, sparkNet == null ? network : sparkNet.getNetwork(),
+                    tmb.rngSeed(opt.seed() * 1_000_003L + epoch).build());
+            SparkDl4jMultiLayer current = sparkNet;
+            current.fit(trainOnDevice);
             double seconds = (System.nanoTime() - t0) / 1e9;
             double trainLoss = sparkNet.getScore();
             double valLoss = validation == null ? Double.NaN
@@ -139,18 +159,44 @@ public final class SparkNetworkTrainer {
             history.add(new TrainingHistory.Epoch(epoch, trainLoss, valLoss, seconds, trainCount));
             TrainingHistory.logEpoch(LOG, history, opt.epochs());
             boolean stop = stopper.shouldStop(epoch, validation == null ? trainLoss : valLoss,
-                    () -> validation == null ? null : sparkNet.getNetwork().params().dup());
-            if (stop && validation != null) {
+                    () -> validation == null ? null : current.getNetwork().params().dup()) && validation != null;
+            boolean last = stop || epoch == opt.epochs();
+            if (TrainingCheckpoint.due(opt, epoch, last)) {
+                new TrainingCheckpoint(epoch, serialize(sparkNet.getNetwork()), history, stopper, last)
+                        .save(files, opt.checkpointDir());
+            }
+            if (stop) {
                 TrainingHistory.logEarlyStop(LOG, stopper.sinceBest(), stopper.best(), stopper.bestEpoch());
                 history.stoppedEarly(true);
                 break;
             }
         }
-        MultiLayerNetwork trained = sparkNet.getNetwork();
+        MultiLayerNetwork trained = sparkNet == null ? network : sparkNet.getNetwork();
         if (stopper.bestState() != null) {
             trained.setParams(stopper.bestState());
         }
         history.bestEpoch(stopper.bestEpoch());
         return new Result(trained, history);
+    }
+
+    /** The network with its optimiser state (DL4J's own format), for a checkpoint. */
+    private static byte[] serialize(MultiLayerNetwork net) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try {
+            org.deeplearning4j.util.ModelSerializer.writeModel(net, out, true);
+        } catch (java.io.IOException e) {
+            throw new dev.lakead.LakeadException("Cannot serialize the network for a checkpoint: " + e.getMessage(), e);
+        }
+        return out.toByteArray();
+    }
+
+    private static MultiLayerNetwork restore(byte[] bytes) {
+        try {
+            return org.deeplearning4j.util.ModelSerializer.restoreMultiLayerNetwork(
+                    new java.io.ByteArrayInputStream(bytes), true);
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.warn("Cannot restore the checkpointed network ({})", e.toString());
+            return null;
+        }
     }
 }

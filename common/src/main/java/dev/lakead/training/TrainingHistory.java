@@ -7,13 +7,13 @@ import java.util.List;
 import java.util.Map;
 
 /** Loss per epoch and throughput of one training run; stored in the bundle as the loss curve. */
-public final class TrainingHistory {
+public final class TrainingHistory implements java.io.Serializable {
     /**
      * One epoch: mean training loss over the averaged workers, validation loss (NaN without holdout), and the mean
      * of each loss component for models that report several (a GAN's D and G losses; empty otherwise).
      */
     public record Epoch(int epoch, double trainLoss, double validationLoss, double seconds, long samples,
-                        Map<String, Double> components) {
+                        Map<String, Double> components) implements java.io.Serializable {
         public Epoch {
             components = Collections.unmodifiableMap(new LinkedHashMap<>(components));
         }
@@ -28,7 +28,8 @@ public final class TrainingHistory {
     }
 
     /** One averaging round of a model with loss components: each component's mean over the round's rows. */
-    public record Round(int epoch, int round, int workers, long rows, Map<String, Double> components) {
+    public record Round(int epoch, int round, int workers, long rows, Map<String, Double> components)
+            implements java.io.Serializable {
         public Round {
             components = Collections.unmodifiableMap(new LinkedHashMap<>(components));
         }

@@ -4,10 +4,21 @@ import dev.lakead.LakeadException;
 import dev.lakead.config.Settings;
 import org.apache.spark.storage.StorageLevel;
 
-/** The train.* settings for distributed training. */
+/**
+ * The train.* settings for distributed training. {@code checkpointDir} (empty = none) is where this training writes
+ * its checkpoint every {@code checkpointEvery} epochs, and resumes from one it finds there.
+ */
 public record TrainingOptions(int epochs, int batchSizePerWorker, int averagingFrequency, int workers,
                               String rddTrainingApproach, String exportDirectory, double holdoutFraction,
-                              int earlyStoppingPatience, long seed, String storageLevelName) {
+                              int earlyStoppingPatience, long seed, String storageLevelName, String checkpointDir,
+                              int checkpointEvery) {
+
+    public TrainingOptions(int epochs, int batchSizePerWorker, int averagingFrequency, int workers,
+                           String rddTrainingApproach, String exportDirectory, double holdoutFraction,
+                           int earlyStoppingPatience, long seed, String storageLevelName) {
+        this(epochs, batchSizePerWorker, averagingFrequency, workers, rddTrainingApproach, exportDirectory,
+                holdoutFraction, earlyStoppingPatience, seed, storageLevelName, "", 0);
+    }
 
     /** The common case: mini-batches cached serialized in memory, spilling to disk. */
     public TrainingOptions(int epochs, int batchSizePerWorker, int averagingFrequency, int workers,
@@ -15,6 +26,16 @@ public record TrainingOptions(int epochs, int batchSizePerWorker, int averagingF
                            int earlyStoppingPatience, long seed) {
         this(epochs, batchSizePerWorker, averagingFrequency, workers, rddTrainingApproach, exportDirectory,
                 holdoutFraction, earlyStoppingPatience, seed, "MEMORY_AND_DISK_SER");
+    }
+
+    /**
+     * The options of one of several trainings inside a model's training (AnoGAN's GAN and encoder, an ensemble's
+     * members): their checkpoints go to their own sub-directory.
+     */
+    public TrainingOptions withCheckpointPart(String part) {
+        return checkpointDir.isBlank() ? this : new TrainingOptions(epochs, batchSizePerWorker, averagingFrequency,
+                workers, rddTrainingApproach, exportDirectory, holdoutFraction, earlyStoppingPatience, seed,
+                storageLevelName, checkpointDir + "/" + part, checkpointEvery);
     }
 
     public StorageLevel storageLevel() {
@@ -35,7 +56,7 @@ public record TrainingOptions(int epochs, int batchSizePerWorker, int averagingF
         return new TrainingOptions(s.positiveInt("train.epochs"), s.positiveInt("train.batch-size-per-worker"),
                 s.positiveInt("train.averaging-frequency"), workers, approach, exportDir, holdout,
                 Math.max(0, s.integer("train.early-stopping-patience")), s.longValue("model.seed"),
-                storageLevel(s));
+                storageLevel(s), s.string("train.checkpoint-dir"), Math.max(0, s.integer("train.checkpoint-every")));
     }
 
     private static String storageLevel(Settings s) {

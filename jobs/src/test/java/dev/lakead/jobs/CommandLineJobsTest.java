@@ -114,6 +114,8 @@ class CommandLineJobsTest {
         CliRun train = job("train");
         assertExit(0, train);
         assertTrue(train.out().contains("model: " + dir.resolve("models/readings/v1")), train.out());
+        assertFalse(new File(dir.toFile(), "models/readings/_checkpoints/v1").exists(),
+                "the training's checkpoints are removed once the bundle is written");
     }
 
     @Test

@@ -54,7 +54,7 @@ public final class AnoGanFamily implements ModelFamily {
         // 1. the GAN: no validation loss means anything for a two-player game, so no holdout and no early stop
         GanLocalTrainer init = new GanLocalTrainer(spec);
         AveragingTrainer.Result gan = AveragingTrainer.train(sc, train, null, () -> new GanLocalTrainer(spec),
-                init.params(), opt);
+                init.params(), opt.withCheckpointPart("gan"));
         int nG = spec.generatorParams();
         float[] generator = Arrays.copyOfRange(gan.params(), 0, nG);
         float[] discriminator = Arrays.copyOfRange(gan.params(), nG, gan.params().length);
@@ -67,7 +67,8 @@ public final class AnoGanFamily implements ModelFamily {
                     : DataSetRdds.miniBatches(split.holdout(), FeaturePipeline.FEATURES, opt.batchSizePerWorker());
             TrainingOptions encoderOpt = new TrainingOptions(spec.encoderEpochs(), opt.batchSizePerWorker(),
                     opt.averagingFrequency(), opt.workers(), opt.rddTrainingApproach(), opt.exportDirectory(),
-                    opt.holdoutFraction(), opt.earlyStoppingPatience(), opt.seed() + 1, opt.storageLevelName());
+                    opt.holdoutFraction(), opt.earlyStoppingPatience(), opt.seed() + 1, opt.storageLevelName(),
+                    opt.checkpointDir(), opt.checkpointEvery()).withCheckpointPart("encoder");
             LOG.info("AnoGAN encoder: {} -> {} -> {} with G and D frozen, {} epochs", inputSize, spec.encoderSizes(),
                     spec.latentSize(), spec.encoderEpochs());
             float[] encoderInit = new EncoderLocalTrainer(spec, generator, discriminator).params();
