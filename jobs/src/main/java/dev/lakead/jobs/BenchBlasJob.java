@@ -23,16 +23,21 @@ final class BenchBlasJob implements Callable<Integer> {
     @Option(names = "--label", defaultValue = "", description = "Label printed on every line.")
     String label;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() {
+        java.io.PrintWriter out = spec.commandLine().getOut();
         double error = relativeError(256);
         int cores = Runtime.getRuntime().availableProcessors();
         for (int threads : cores > 1 ? new int[]{1, cores} : new int[]{1}) {
             NativeThreads.use(threads);
             BenchPerfJob.Sgemm.Result r = BenchPerfJob.Sgemm.measure(size);
-            System.out.printf("blas label=%s threads=%d gemm_gflops=%.1f mmul_gflops=%.1f max_rel_error=%.1e%n",
+            out.printf("blas label=%s threads=%d gemm_gflops=%.1f mmul_gflops=%.1f max_rel_error=%.1e%n",
                     label.isEmpty() ? "-" : label, threads, r.gemmPreallocated(), r.mmulAllocating(), error);
         }
+        out.flush();
         return 0;
     }
 
