@@ -86,9 +86,14 @@ public final class LstmAutoencoderFamily implements ModelFamily {
 
     /** One model per entity, each trained inside one Spark task; the thresholds are per entity too. */
     private Trained trainPerEntity(Dataset<Row> windows, LstmAutoencoderSpec spec, TrainingOptions opt, Settings s) {
-        EntityTrainer trainer = new EntityTrainer(spec, opt.epochs(), opt.batchSizePerWorker(),
-                s.choice("threshold.method", "percentile", "mean-std"), s.number("threshold.percentile"),
-                s.number("threshold.k"), s.number("threshold.scale"),
+        String method = s.choice("threshold.method", "percentile", "mean-std", "pot");
+        if ("pot".equals(method)) {
+            dev.lakead.thresholds.PeaksOverThreshold.validate(s.number("threshold.pot.initial-quantile"),
+                    s.number("threshold.pot.risk"));
+        }
+        EntityTrainer trainer = new EntityTrainer(spec, opt.epochs(), opt.batchSizePerWorker(), method,
+                s.number("threshold.percentile"), s.number("threshold.k"), s.number("threshold.pot.initial-quantile"),
+                s.number("threshold.pot.risk"), s.number("threshold.scale"),
                 s.choice("timeseries.aggregate", "mean", "max", "min"));
         long t0 = System.nanoTime();
         List<EntityTrainer.Result> results = windows.javaRDD()
