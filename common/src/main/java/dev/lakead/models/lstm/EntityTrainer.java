@@ -21,8 +21,8 @@ import java.util.Random;
  * it, then the percentile (or mean + k·σ, or the POT quantile) of those scores, times threshold.scale.
  */
 record EntityTrainer(LstmAutoencoderSpec spec, int epochs, int batchSize, String thresholdMethod, double percentile,
-                     double k, double potInitialQuantile, double potRisk, double scale, String aggregate)
-        implements Serializable {
+                     double k, double potInitialQuantile, double potRisk, double scale, String aggregate,
+                     float[] scalingFloors) implements Serializable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EntityTrainer.class);
 
     /** What a task sends back: the entity's serialized model, threshold and loss per epoch. */
@@ -40,7 +40,7 @@ record EntityTrainer(LstmAutoencoderSpec spec, int epochs, int batchSize, String
         int stepsIndex = windows.get(0).fieldIndex(SlidingWindows.STEPS);
 
         INDArray all = tensor(windows, reader, stepsIndex);
-        EntityScaling scaling = EntityScaling.fit(all);
+        EntityScaling scaling = EntityScaling.fit(all, scalingFloors);
         MultiLayerNetwork net = new MultiLayerNetwork(spec.configuration());
         net.init();
         Random rng = new Random(spec.seed() ^ entity.hashCode());
