@@ -37,6 +37,13 @@ public final class ScoreStep {
     private static final Logger LOG = LoggerFactory.getLogger(ScoreStep.class);
     public static final String IS_ANOMALY = "is_anomaly";
     public static final String THRESHOLD = "threshold";
+    /**
+     * The score divided by the threshold that decided it (the record's entity or segment threshold, else the
+     * global one): 1 is the decision boundary whatever the model or entity, so SQL can rank records, set alert
+     * levels and draw one ROC across entities whose raw scores live on different scales. Null when the threshold
+     * is 0.
+     */
+    public static final String SCORE_NORMALIZED = "anomaly_score_normalized";
     public static final String MODEL_NAME = "model_name";
     public static final String MODEL_VERSION = "model_version";
     public static final String SCORED_AT = "scored_at";
@@ -117,7 +124,15 @@ public final class ScoreStep {
                 lit(t.value()));
     }
 
-    /** The score table's columns: keys, score, decision, threshold and model identity, then partition columns. */
+    /** score ÷ threshold, null for a zero threshold. */
+    static Column normalized(Column score, Column threshold) {
+        return functions.when(threshold.notEqual(0), score.divide(threshold));
+    }
+
+    /**
+     * The score table's columns: keys, score, decision, threshold, normalised score and model identity, then
+     * partition columns.
+     */
     static Dataset<Row> withDecision(Dataset<Row> scored, ModelBundle bundle, Threshold modelThreshold,
                                      Timestamp scoredAt, List<String> pass, List<String> partitions) {
         // one threshold for the model, or each record's entity threshold (per-entity time-series models)
@@ -132,6 +147,7 @@ public final class ScoreStep {
         cols.add(col(BatchScorer.SCORE));
         cols.add(col(BatchScorer.SCORE).gt(threshold).as(IS_ANOMALY));
         cols.add(threshold.as(THRESHOLD));
+        cols.add(normalized(col(BatchScorer.SCORE), threshold).as(SCORE_NORMALIZED));
         cols.add(lit(bundle.name()).as(MODEL_NAME));
         cols.add(lit(bundle.version()).as(MODEL_VERSION));
         cols.add(lit(scoredAt).as(SCORED_AT));

@@ -123,7 +123,11 @@ class LstmPipelineTest extends SparkTestSupport {
         assertEquals(3, table.select("machine", "threshold").distinct().count(), "one threshold per machine");
         assertEquals(models.thresholds().get("m2"),
                 table.where("machine = 'm2'").select("threshold").first().getDouble(0), 1e-12);
+        // the normalised score divides by each machine's own threshold: 1 is every machine's decision boundary
+        assertEquals(0, table.where("abs(anomaly_score_normalized - anomaly_score / threshold) > 1e-12"
+                + " OR is_anomaly <> (anomaly_score_normalized > 1)").count());
         EvaluateStep.Result eval = EvaluateStep.run(JobContext.of(spark, s));
+        assertEquals("anomaly_score_normalized", eval.report().get("ranking_score"));
         assertEquals(1.0, eval.pointAdjusted().anomaly().recall());
         assertTrue(eval.metrics().rocAuc() > 0.95, "ROC-AUC " + eval.metrics().rocAuc());
 
