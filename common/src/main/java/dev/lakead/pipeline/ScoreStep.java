@@ -10,7 +10,12 @@ import dev.lakead.models.ModelFamilies;
 import dev.lakead.models.ModelFamily;
 import dev.lakead.models.lstm.LstmAutoencoderFamily;
 import dev.lakead.scoring.BatchScorer;
+import dev.lakead.thresholds.AdaptiveThreshold;
 import dev.lakead.thresholds.Threshold;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -22,6 +27,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -82,10 +88,72 @@ public final class ScoreStep {
                 : BatchScorer.scoreRaw(input.rows(), pass, bundle.pipeline(), model,
                 s.positiveInt("score.batch-size"), outputs);
         Dataset<Row> table = withDecision(scored, bundle, threshold, Timestamp.from(Instant.now()), pass, partitions);
+        double halfLife = s.number("threshold.adaptive.half-life");
+        if (halfLife != 0) {
+            table = adaptive(table, s, halfLife, s.longValue("threshold.adaptive.warmup"));
+        }
 
         String out = s.required("score.output-path");
         ScoreTableWriter.write(table, out, partitions, s.string("score.table-name"));
         return new Result(out, s.string("score.table-name"), bundle, threshold);
+    }
+
+    /**
+     * The decisions re-made by {@link AdaptiveThreshold} (setting threshold.adaptive.*): each entity's records in
+     * time order, on the executors (one entity's records in one task, streamed, never collected); threshold,
+     * is_anomaly and the normalised score become the adapted ones. The state starts afresh in every score run.
+     */
+    static Dataset<Row> adaptive(Dataset<Row> table, Settings s, double halfLife, long warmup) {
+        AdaptiveThreshold.validate(halfLife, warmup);
+        String entity = s.required("timeseries.entity-column");
+        String time = s.required("timeseries.time-column");
+        List<String> columns = Arrays.asList(table.columns());
+        for (String c : List.of(entity, time)) {
+            if (!columns.contains(c)) {
+                throw new LakeadException("Setting 'threshold.adaptive.half-life' needs the score table to keep '" + c
+                        + "' (timeseries.entity-column / time-column): add it to score.key-columns");
+            }
+        }
+        StructType schema = table.schema();
+        int e = schema.fieldIndex(entity);
+        int sc = schema.fieldIndex(BatchScorer.SCORE);
+        int th = schema.fieldIndex(THRESHOLD);
+        int an = schema.fieldIndex(IS_ANOMALY);
+        int nz = schema.fieldIndex(SCORE_NORMALIZED);
+        MapPartitionsFunction<Row, Row> stream = rows -> new Iterator<>() {
+            private Object current;
+            private AdaptiveThreshold state;
+
+            @Override
+            public boolean hasNext() {
+                return rows.hasNext();
+            }
+
+            @Override
+            public Row next() {
+                Row r = rows.next();
+                Object key = r.get(e);
+                if (state == null || !java.util.Objects.equals(key, current)) {
+                    current = key;
+                    state = new AdaptiveThreshold(halfLife, warmup);
+                }
+                if (r.isNullAt(sc) || r.isNullAt(th) || r.isNullAt(nz)) {
+                    return r;
+                }
+                double factor = state.next(r.getDouble(nz));
+                Object[] v = new Object[r.length()];
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = r.get(i);
+                }
+                double t = r.getDouble(th) * factor;
+                v[th] = t;
+                v[an] = r.getDouble(sc) > t;
+                v[nz] = t != 0 ? r.getDouble(sc) / t : null;
+                return RowFactory.create(v);
+            }
+        };
+        return table.repartition(col(entity)).sortWithinPartitions(col(entity), col(time))
+                .mapPartitions(stream, Encoders.row(schema));
     }
 
     /** Key columns then partition columns, each once; all must exist in the input. */
