@@ -1,6 +1,7 @@
 package dev.lakead.jobs;
 
 import dev.lakead.LakeadException;
+import dev.lakead.bundle.ModelBundle;
 import dev.lakead.config.Settings;
 import dev.lakead.evaluation.ConfusionMatrix;
 import dev.lakead.pipeline.EvaluateStep;
@@ -36,6 +37,9 @@ final class BenchTsJob extends SparkJob {
     File file;
     @Option(names = "--workdir", defaultValue = "bench/output/ts", description = "Default: ${DEFAULT-VALUE}.")
     File workdir;
+    @Option(names = "--model-path", description = "Score and evaluate with this already-trained bundle (a previous run's"
+            + " models/ts/<version>) instead of training: for trying score-time settings quickly.")
+    String modelPath;
 
     @Override
     protected void run(JobContext ctx, PrintWriter out) {
@@ -72,9 +76,14 @@ final class BenchTsJob extends SparkJob {
                 "evaluate.point-adjust", "true",
                 "evaluate.where", "split = 'test'",
                 "evaluate.output-dir", base + "/report");
-        PreprocessStep.run(JobContext.of(ctx.spark(), s.with("input.where", "split = 'train'")));
-        TrainStep.Result trained = TrainStep.run(JobContext.of(ctx.spark(), s));
-        ScoreStep.run(JobContext.of(ctx.spark(), s.with("model.path", trained.bundle().path())));
+        ModelBundle bundle;
+        if (modelPath == null) {
+            PreprocessStep.run(JobContext.of(ctx.spark(), s.with("input.where", "split = 'train'")));
+            bundle = TrainStep.run(JobContext.of(ctx.spark(), s)).bundle();
+        } else {
+            bundle = JobContext.of(ctx.spark(), s.with("model.path", modelPath)).loadBundle();
+        }
+        ScoreStep.run(JobContext.of(ctx.spark(), s.with("model.path", bundle.path())));
         EvaluateStep.Result r = EvaluateStep.run(JobContext.of(ctx.spark(), s));
         ConfusionMatrix point = r.metrics().confusion();
         ConfusionMatrix adjusted = r.pointAdjusted();
@@ -86,7 +95,7 @@ final class BenchTsJob extends SparkJob {
         print(out, "point-adjusted", adjusted);
         out.printf(Locale.ROOT, "ROC-AUC of %s %.4f; %d test rows, %d features; FAR %.2f %%; %.0f s; settings: %s%n",
                 r.report().get("ranking_score"), r.metrics().rocAuc(), point.total(), features.size(),
-                100.0 * point.falsePositiveRate(), seconds, trained.bundle().model().hyperparameters().entrySet()
+                100.0 * point.falsePositiveRate(), seconds, bundle.model().hyperparameters().entrySet()
                         .stream().filter(e -> !e.getKey().equals("entity_thresholds")).toList());
         out.printf(Locale.ROOT, "ts f1=%.3f pa_f1=%.3f roc_auc=%.3f%n", point.anomaly().f1(), adjusted.anomaly().f1(),
                 r.metrics().rocAuc());
