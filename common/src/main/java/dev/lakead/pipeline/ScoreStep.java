@@ -89,7 +89,7 @@ public final class ScoreStep {
                 s.positiveInt("score.batch-size"), outputs);
         Dataset<Row> table = withDecision(scored, bundle, threshold, Timestamp.from(Instant.now()), pass, partitions);
         double halfLife = s.number("threshold.adaptive.half-life");
-        if (halfLife != 0) {
+        if (halfLife != 0 && family.sequence()) { // time-series models only: records of an entity in time order
             table = adaptive(table, s, halfLife, s.longValue("threshold.adaptive.warmup"));
         }
 
