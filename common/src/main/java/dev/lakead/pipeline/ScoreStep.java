@@ -79,17 +79,25 @@ public final class ScoreStep {
         if (threshold.perSegment() && !keys.contains(threshold.segmentColumn())) {
             keys.add(threshold.segmentColumn()); // decides each record's threshold; kept in the output
         }
+        ModelFamily family = ModelFamilies.get(model.type());
+        double halfLife = s.number("threshold.adaptive.half-life");
+        boolean adaptive = halfLife != 0 && family.sequence(); // time-series models: an entity's records in time order
+        if (adaptive) {
+            for (String c : List.of(s.required("timeseries.entity-column"), s.required("timeseries.time-column"))) {
+                if (!keys.contains(c)) {
+                    keys.add(c); // the online threshold follows each entity in time order; kept in the output
+                }
+            }
+        }
         List<String> pass = passColumns(input.rows(), keys, partitions);
 
         BatchScorer.Outputs outputs = BatchScorer.Outputs.from(s);
-        ModelFamily family = ModelFamilies.get(model.type());
         Dataset<Row> scored = family.sequence()
                 ? family.scoreRecords(bundle.pipeline().transform(input.rows()), pass, model, s)
                 : BatchScorer.scoreRaw(input.rows(), pass, bundle.pipeline(), model,
                 s.positiveInt("score.batch-size"), outputs);
         Dataset<Row> table = withDecision(scored, bundle, threshold, Timestamp.from(Instant.now()), pass, partitions);
-        double halfLife = s.number("threshold.adaptive.half-life");
-        if (halfLife != 0 && family.sequence()) { // time-series models only: records of an entity in time order
+        if (adaptive) {
             table = adaptive(table, s, halfLife, s.longValue("threshold.adaptive.warmup"));
         }
 
