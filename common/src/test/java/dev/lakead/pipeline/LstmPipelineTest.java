@@ -106,7 +106,8 @@ class LstmPipelineTest extends SparkTestSupport {
     void perEntityModeTrainsOneModelAndThresholdPerEntity() {
         Settings s = settings().with("timeseries.mode", "per-entity", "model.name", "machines-per-entity",
                 "prepared.path", path("prepared-per-entity"), "score.output-path", path("scores-per-entity"),
-                "evaluate.output-dir", path("reports-per-entity"), "train.epochs", "15");
+                "evaluate.output-dir", path("reports-per-entity"), "train.epochs", "15",
+                "threshold.adaptive.half-life", "0"); // the entities' static thresholds (adaptive: AdaptiveScoringTest)
         PreprocessStep.run(JobContext.of(spark, s.with("input.where", "seq < 300")));
         TrainStep.Result trained = TrainStep.run(JobContext.of(spark, s));
         var models = (dev.lakead.models.lstm.PerEntityModels) trained.bundle().model();
