@@ -20,7 +20,8 @@ import static org.apache.spark.sql.functions.count;
 
 /**
  * Estimator for {@link FeaturePipeline}: MLlib's mean Imputer, VectorAssembler and a scaler, fitted on
- * training rows. MLlib's scalers map a zero-variance column to 0 (standard) or 0.5 (minmax), never NaN.
+ * training rows. MLlib's scalers map a zero-variance column to 0 (standard) or 0.5 (minmax), never NaN; the
+ * standard scaler's deviations are floored by {@link DeviationFloor} (flags, near-constant features).
  */
 public final class FeaturePreprocessor {
     public static final String STANDARD = "standard";
@@ -56,6 +57,9 @@ public final class FeaturePreprocessor {
                 : new StandardScaler().setWithMean(true).setWithStd(true)
                         .setInputCol(FeaturePipeline.RAW_VECTOR).setOutputCol(FeaturePipeline.FEATURES);
         PipelineModel model = new Pipeline().setStages(new PipelineStage[]{imputer, assembler, scale}).fit(clean);
+        if (STANDARD.equals(scaler)) { // flags and near-constant features: bounded contributions (DeviationFloor)
+            model = DeviationFloor.apply(model, 2, DeviationFloor.of(clean, List.of(cleanCols)));
+        }
         return new FeaturePipeline(columns, scaler, model);
     }
 

@@ -46,6 +46,16 @@ public final class EvaluateStep {
                          String htmlPath, Map<String, Object> report) {
     }
 
+    /**
+     * The score the ROC / PR curves rank by: the normalised score (score ÷ the threshold that decided the record)
+     * when the table has it, so that records of entities or segments with their own thresholds are comparable;
+     * for one global threshold it ranks exactly like the raw score.
+     */
+    static String rankingScore(Dataset<Row> scores) {
+        return Arrays.asList(scores.columns()).contains(ScoreStep.SCORE_NORMALIZED) ? ScoreStep.SCORE_NORMALIZED
+                : BatchScorer.SCORE;
+    }
+
     public static Result run(JobContext ctx) {
         Settings s = ctx.settings();
         String path = s.string("evaluate.input-path").isBlank() ? s.required("score.output-path")
@@ -67,7 +77,7 @@ public final class EvaluateStep {
         Map<String, Object> report;
         ConfusionMatrix pointAdjusted = null;
         try {
-            metrics = BinaryEvaluator.evaluateLabelled(labelled, label, BatchScorer.SCORE, ScoreStep.IS_ANOMALY,
+            metrics = BinaryEvaluator.evaluateLabelled(labelled, label, rankingScore(labelled), ScoreStep.IS_ANOMALY,
                     s.integer("evaluate.num-bins"));
             if (s.bool("evaluate.point-adjust")) {
                 pointAdjusted = PointAdjustment.confusion(labelled, s.required("timeseries.entity-column"),
@@ -84,6 +94,7 @@ public final class EvaluateStep {
                     min(col(ScoreStep.THRESHOLD)), max(col(ScoreStep.THRESHOLD))).first();
             report = summary(path, where, label, models);
             report.putAll(metrics.asMap());
+            report.put("ranking_score", rankingScore(labelled));
             if (latentPng != null) {
                 report.put("latent_space_png", latentPng);
             }

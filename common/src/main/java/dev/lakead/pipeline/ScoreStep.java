@@ -10,7 +10,12 @@ import dev.lakead.models.ModelFamilies;
 import dev.lakead.models.ModelFamily;
 import dev.lakead.models.lstm.LstmAutoencoderFamily;
 import dev.lakead.scoring.BatchScorer;
+import dev.lakead.thresholds.AdaptiveThreshold;
 import dev.lakead.thresholds.Threshold;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -22,6 +27,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -37,6 +43,13 @@ public final class ScoreStep {
     private static final Logger LOG = LoggerFactory.getLogger(ScoreStep.class);
     public static final String IS_ANOMALY = "is_anomaly";
     public static final String THRESHOLD = "threshold";
+    /**
+     * The score divided by the threshold that decided it (the record's entity or segment threshold, else the
+     * global one): 1 is the decision boundary whatever the model or entity, so SQL can rank records, set alert
+     * levels and draw one ROC across entities whose raw scores live on different scales. Null when the threshold
+     * is 0.
+     */
+    public static final String SCORE_NORMALIZED = "anomaly_score_normalized";
     public static final String MODEL_NAME = "model_name";
     public static final String MODEL_VERSION = "model_version";
     public static final String SCORED_AT = "scored_at";
@@ -66,19 +79,89 @@ public final class ScoreStep {
         if (threshold.perSegment() && !keys.contains(threshold.segmentColumn())) {
             keys.add(threshold.segmentColumn()); // decides each record's threshold; kept in the output
         }
+        ModelFamily family = ModelFamilies.get(model.type());
+        double halfLife = s.number("threshold.adaptive.half-life");
+        boolean adaptive = halfLife != 0 && family.sequence(); // time-series models: an entity's records in time order
+        if (adaptive) {
+            for (String c : List.of(s.required("timeseries.entity-column"), s.required("timeseries.time-column"))) {
+                if (!keys.contains(c)) {
+                    keys.add(c); // the online threshold follows each entity in time order; kept in the output
+                }
+            }
+        }
         List<String> pass = passColumns(input.rows(), keys, partitions);
 
         BatchScorer.Outputs outputs = BatchScorer.Outputs.from(s);
-        ModelFamily family = ModelFamilies.get(model.type());
         Dataset<Row> scored = family.sequence()
                 ? family.scoreRecords(bundle.pipeline().transform(input.rows()), pass, model, s)
                 : BatchScorer.scoreRaw(input.rows(), pass, bundle.pipeline(), model,
                 s.positiveInt("score.batch-size"), outputs);
         Dataset<Row> table = withDecision(scored, bundle, threshold, Timestamp.from(Instant.now()), pass, partitions);
+        if (adaptive) {
+            table = adaptive(table, s, halfLife, s.longValue("threshold.adaptive.warmup"));
+        }
 
         String out = s.required("score.output-path");
         ScoreTableWriter.write(table, out, partitions, s.string("score.table-name"));
         return new Result(out, s.string("score.table-name"), bundle, threshold);
+    }
+
+    /**
+     * The decisions re-made by {@link AdaptiveThreshold} (setting threshold.adaptive.*): each entity's records in
+     * time order, on the executors (one entity's records in one task, streamed, never collected); threshold,
+     * is_anomaly and the normalised score become the adapted ones. The state starts afresh in every score run.
+     */
+    static Dataset<Row> adaptive(Dataset<Row> table, Settings s, double halfLife, long warmup) {
+        AdaptiveThreshold.validate(halfLife, warmup);
+        String entity = s.required("timeseries.entity-column");
+        String time = s.required("timeseries.time-column");
+        List<String> columns = Arrays.asList(table.columns());
+        for (String c : List.of(entity, time)) {
+            if (!columns.contains(c)) {
+                throw new LakeadException("Setting 'threshold.adaptive.half-life' needs the score table to keep '" + c
+                        + "' (timeseries.entity-column / time-column): add it to score.key-columns");
+            }
+        }
+        StructType schema = table.schema();
+        int e = schema.fieldIndex(entity);
+        int sc = schema.fieldIndex(BatchScorer.SCORE);
+        int th = schema.fieldIndex(THRESHOLD);
+        int an = schema.fieldIndex(IS_ANOMALY);
+        int nz = schema.fieldIndex(SCORE_NORMALIZED);
+        MapPartitionsFunction<Row, Row> stream = rows -> new Iterator<>() {
+            private Object current;
+            private AdaptiveThreshold state;
+
+            @Override
+            public boolean hasNext() {
+                return rows.hasNext();
+            }
+
+            @Override
+            public Row next() {
+                Row r = rows.next();
+                Object key = r.get(e);
+                if (state == null || !java.util.Objects.equals(key, current)) {
+                    current = key;
+                    state = new AdaptiveThreshold(halfLife, warmup);
+                }
+                if (r.isNullAt(sc) || r.isNullAt(th) || r.isNullAt(nz)) {
+                    return r;
+                }
+                double factor = state.next(r.getDouble(nz));
+                Object[] v = new Object[r.length()];
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = r.get(i);
+                }
+                double t = r.getDouble(th) * factor;
+                v[th] = t;
+                v[an] = r.getDouble(sc) > t;
+                v[nz] = t != 0 ? r.getDouble(sc) / t : null;
+                return RowFactory.create(v);
+            }
+        };
+        return table.repartition(col(entity)).sortWithinPartitions(col(entity), col(time))
+                .mapPartitions(stream, Encoders.row(schema));
     }
 
     /** Key columns then partition columns, each once; all must exist in the input. */
@@ -117,7 +200,15 @@ public final class ScoreStep {
                 lit(t.value()));
     }
 
-    /** The score table's columns: keys, score, decision, threshold and model identity, then partition columns. */
+    /** score ÷ threshold, null for a zero threshold. */
+    static Column normalized(Column score, Column threshold) {
+        return functions.when(threshold.notEqual(0), score.divide(threshold));
+    }
+
+    /**
+     * The score table's columns: keys, score, decision, threshold, normalised score and model identity, then
+     * partition columns.
+     */
     static Dataset<Row> withDecision(Dataset<Row> scored, ModelBundle bundle, Threshold modelThreshold,
                                      Timestamp scoredAt, List<String> pass, List<String> partitions) {
         // one threshold for the model, or each record's entity threshold (per-entity time-series models)
@@ -132,6 +223,7 @@ public final class ScoreStep {
         cols.add(col(BatchScorer.SCORE));
         cols.add(col(BatchScorer.SCORE).gt(threshold).as(IS_ANOMALY));
         cols.add(threshold.as(THRESHOLD));
+        cols.add(normalized(col(BatchScorer.SCORE), threshold).as(SCORE_NORMALIZED));
         cols.add(lit(bundle.name()).as(MODEL_NAME));
         cols.add(lit(bundle.version()).as(MODEL_VERSION));
         cols.add(lit(scoredAt).as(SCORED_AT));

@@ -110,7 +110,8 @@ public final class ThresholdAdjustStep {
         List<Column> out = new ArrayList<>();
         for (String c : table.columns()) {
             out.add(c.equals(ScoreStep.IS_ANOMALY) ? decision.as(c) : c.equals(ScoreStep.THRESHOLD)
-                    ? threshold.as(c) : col(c));
+                    ? threshold.as(c) : c.equals(ScoreStep.SCORE_NORMALIZED)
+                    ? ScoreStep.normalized(col(BatchScorer.SCORE), threshold).as(c) : col(c));
         }
         // beside the table, not inside it: overwriting an unpartitioned table replaces its whole directory
         String staging = path.replaceAll("/+$", "") + "._relabel-" + UUID.randomUUID();

@@ -25,7 +25,8 @@ import static org.apache.spark.sql.functions.stddev_samp;
 
 /**
  * Thresholds computed on the executors (4.1.2, 4.5.3, 問5). From scores alone: the p-th percentile (Spark's
- * approxQuantile, rank error at most relativeError · n) or mean + k·σ. From labelled validation scores
+ * approxQuantile, rank error at most relativeError · n), mean + k·σ, or the peaks-over-threshold quantile of a
+ * Generalised Pareto tail fitted above a high initial quantile ({@link PeaksOverThreshold}). From labelled validation scores
  * ({@link ScoreCurve}, a distributed histogram): the ROC point that maximises Youden's J, the maximum F1, or the
  * lowest threshold whose false-positive rate is at most a target. Any of them can be set per segment (a column
  * such as site or device type); a segment with fewer than {@code threshold.min-segment-rows} rows uses the global
@@ -38,7 +39,10 @@ public final class ThresholdCalculator {
     public static final String YOUDEN = "youden";
     public static final String MAX_F1 = "max-f1";
     public static final String TARGET_FPR = "target-fpr";
-    private static final String[] METHODS = {PERCENTILE, MEAN_STD, YOUDEN, MAX_F1, TARGET_FPR};
+    public static final String POT = "pot";
+    private static final String[] METHODS = {PERCENTILE, MEAN_STD, POT, YOUDEN, MAX_F1, TARGET_FPR};
+    /** POT fits on at most this many peaks (a uniform sample of them beyond), collected to the driver. */
+    static final long MAX_POT_PEAKS = 200_000;
 
     private ThresholdCalculator() {
     }
@@ -52,7 +56,7 @@ public final class ThresholdCalculator {
         return YOUDEN.equals(method) || MAX_F1.equals(method) || TARGET_FPR.equals(method);
     }
 
-    /** From unlabelled (training) scores: percentile or mean-std. */
+    /** From unlabelled (training) scores: percentile, mean-std or pot. */
     public static Threshold compute(Dataset<Row> scores, String scoreColumn, Settings settings) {
         return compute(scores, scoreColumn, null, settings);
     }
@@ -88,6 +92,11 @@ public final class ThresholdCalculator {
                 value = (double) stats.get("mean") + o.k * (double) stats.get("std");
                 params.put("k", o.k);
             }
+            case POT -> {
+                PeaksOverThreshold.Fit fit = potFit(data, scoreColumn, (long) stats.get("count"), o);
+                value = fit.quantile(o.potRisk);
+                params.putAll(potParams(fit, o));
+            }
             default -> {
                 candidates = ScoreCurve.candidates(data, scoreColumn, o.curveBins);
                 ScoreCurve curve = ScoreCurve.perSegment(data, scoreColumn, labelColumn, null, candidates).get(null);
@@ -119,6 +128,35 @@ public final class ThresholdCalculator {
         return t;
     }
 
+    /**
+     * The GPD fit of the scores above their initial quantile: the quantile by approxQuantile, the excesses (at most
+     * {@link #MAX_POT_PEAKS}, a uniform sample beyond) collected to the driver.
+     */
+    private static PeaksOverThreshold.Fit potFit(Dataset<Row> data, String scoreColumn, long n, Options o) {
+        double t = data.stat().approxQuantile(scoreColumn, new double[]{o.potInitialQuantile}, o.relativeError)[0];
+        Dataset<Row> peaks = data.where(col(scoreColumn).gt(t)).select(col(scoreColumn).cast("double").minus(t));
+        long count = peaks.count();
+        if (count > MAX_POT_PEAKS) {
+            peaks = peaks.sample(false, (double) MAX_POT_PEAKS / count, 42);
+        }
+        double[] excesses = peaks.collectAsList().stream().mapToDouble(r -> r.getDouble(0)).toArray();
+        // the sample keeps the peaks' share of all scores: n scaled like the peaks
+        long scaledN = count > MAX_POT_PEAKS ? Math.round((double) n * excesses.length / count) : n;
+        return PeaksOverThreshold.fitExcesses(t, excesses, scaledN);
+    }
+
+    static Map<String, Object> potParams(PeaksOverThreshold.Fit fit, Options o) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("initial_quantile", o.potInitialQuantile);
+        m.put("risk", o.potRisk);
+        m.put("initial_threshold", fit.t());
+        m.put("gpd_shape", fit.gamma());
+        m.put("gpd_scale", fit.sigma());
+        m.put("peaks", fit.peaks());
+        m.put("fit", "GPD maximum likelihood (Grimshaw)");
+        return m;
+    }
+
     /** What the chosen threshold achieves on the validation data. */
     private static Map<String, Object> achieved(ScoreCurve.Point p) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -147,6 +185,15 @@ public final class ThresholdCalculator {
                     tooSmall++;
                 }
             }
+        } else if (POT.equals(o.method)) {
+            for (Map.Entry<String, PeaksOverThreshold.Fit> e : potFitsBySegment(data, scoreColumn, segment, o)
+                    .entrySet()) {
+                if (e.getValue().n() >= o.minSegmentRows) {
+                    values.put(e.getKey(), e.getValue().quantile(o.potRisk) * o.scale);
+                } else {
+                    tooSmall++;
+                }
+            }
         } else {
             Column s = col(scoreColumn);
             int accuracy = (int) Math.min(Integer.MAX_VALUE, Math.round(1.0 / Math.max(o.relativeError, 1e-9)));
@@ -164,6 +211,33 @@ public final class ThresholdCalculator {
         LOG.info("Per-segment thresholds on '{}': {} segments with their own value, {} with fewer than {} rows use"
                 + " the global value", segment, values.size(), tooSmall, o.minSegmentRows);
         return values;
+    }
+
+    /**
+     * POT per segment on the executors: each segment's row count and initial quantile (percentile_approx), then only
+     * its excesses over that quantile reach the driver, which fits one GPD per segment.
+     */
+    private static Map<String, PeaksOverThreshold.Fit> potFitsBySegment(Dataset<Row> data, String scoreColumn,
+                                                                       String segment, Options o) {
+        Column s = col(scoreColumn).cast("double");
+        int accuracy = (int) Math.min(Integer.MAX_VALUE, Math.round(1.0 / Math.max(o.relativeError, 1e-9)));
+        Dataset<Row> keyed = data.select(col(segment).cast("string").as("__seg"), s.as("__score"));
+        Dataset<Row> initial = keyed.groupBy("__seg").agg(count(col("__score")).as("__n"),
+                percentile_approx(col("__score"), lit(o.potInitialQuantile), lit(accuracy)).as("__t"));
+        List<Row> rows = keyed.join(initial, "__seg").where(col("__score").gt(col("__t")))
+                .groupBy("__seg", "__n", "__t")
+                .agg(org.apache.spark.sql.functions.collect_list(col("__score").minus(col("__t"))))
+                .collectAsList();
+        Map<String, PeaksOverThreshold.Fit> fits = new TreeMap<>();
+        for (Row r : initial.collectAsList()) { // segments without any excess: t itself
+            fits.put(r.getString(0), PeaksOverThreshold.fitExcesses(r.getDouble(2), new double[0], r.getLong(1)));
+        }
+        for (Row r : rows) {
+            List<Double> excesses = r.getList(3);
+            fits.put(r.getString(0), PeaksOverThreshold.fitExcesses(r.getDouble(2),
+                    excesses.stream().mapToDouble(Double::doubleValue).toArray(), r.getLong(1)));
+        }
+        return fits;
     }
 
     private static Map<String, Object> stats(Dataset<Row> scores, String c, double[] q) {
@@ -185,12 +259,16 @@ public final class ThresholdCalculator {
     }
 
     /** The threshold.* settings, validated once. */
-    private record Options(String method, double percentile, double relativeError, double k, double targetFpr,
-                           double scale, int curveBins, long minSegmentRows) {
+    record Options(String method, double percentile, double relativeError, double k, double targetFpr,
+                   double scale, int curveBins, long minSegmentRows, double potInitialQuantile, double potRisk) {
         static Options from(Settings s) {
             Options o = new Options(ThresholdCalculator.method(s), s.number("threshold.percentile"), s.number("threshold.relative-error"),
                     s.number("threshold.k"), s.number("threshold.target-fpr"), s.number("threshold.scale"),
-                    s.integer("threshold.curve-bins"), s.longValue("threshold.min-segment-rows"));
+                    s.integer("threshold.curve-bins"), s.longValue("threshold.min-segment-rows"),
+                    s.number("threshold.pot.initial-quantile"), s.number("threshold.pot.risk"));
+            if (POT.equals(o.method)) {
+                PeaksOverThreshold.validate(o.potInitialQuantile, o.potRisk);
+            }
             if (PERCENTILE.equals(o.method) && (o.percentile <= 0 || o.percentile >= 1)) {
                 throw new LakeadException("Setting 'threshold.percentile' must be in (0, 1), got " + o.percentile);
             }

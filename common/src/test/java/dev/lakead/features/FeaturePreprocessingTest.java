@@ -187,6 +187,28 @@ class FeaturePreprocessingTest extends SparkTestSupport {
         assertArrayEquals(new double[]{1, 1}, v.get(2).toArray(), EPS);
     }
 
+    @Test
+    void aRareFlagIsStandardisedByAtLeastHalfItsRangeSoThatAFlipStaysBounded() {
+        // 200 rows: flag on in 2 (mean 0.01, sample std 0.0997: unfloored, a flip would be 9.9 units), x = 0..199
+        StructType schema = DataTypes.createStructType(List.of(field("id", DataTypes.IntegerType),
+                field("flag", DataTypes.DoubleType), field("x", DataTypes.DoubleType)));
+        Object[][] rows = new Object[200][];
+        for (int i = 0; i < 200; i++) {
+            rows[i] = new Object[]{i, i < 2 ? 1.0 : 0.0, (double) i};
+        }
+        Dataset<Row> df = frame(schema, rows);
+        FeaturePipeline p = new FeaturePreprocessor(List.of("flag", "x"), FeaturePreprocessor.STANDARD).fit(df);
+        List<Vector> v = vectors(p, df);
+        assertEquals((1 - 0.01) / 0.5, v.get(0).apply(0), EPS, "flag floored at range / 2 = 0.5");
+        assertEquals((0 - 0.01) / 0.5, v.get(5).apply(0), EPS);
+        double sdX = Math.sqrt(200.0 * 201 / 12); // sample std of 0..199
+        assertEquals((150 - 99.5) / sdX, v.get(150).apply(1), EPS, "a continuous feature is not floored");
+        // the scoring loop's plan applies the same floor
+        assertEquals((1 - 0.01) / 0.5, p.plan().apply(0, 1.0), EPS);
+        assertEquals(0.5, DeviationFloor.of(0.01, 0, 1, 2), 0.0);
+        assertEquals(1e-4 * 1000, DeviationFloor.of(1000, 999.99, 1000.01, 500), 1e-12, "near-constant channel");
+    }
+
     private static Dataset<Row> constantColumn() {
         StructType schema = DataTypes.createStructType(List.of(field("id", DataTypes.IntegerType),
                 field("c", DataTypes.DoubleType), field("v", DataTypes.DoubleType)));

@@ -106,7 +106,8 @@ class LstmPipelineTest extends SparkTestSupport {
     void perEntityModeTrainsOneModelAndThresholdPerEntity() {
         Settings s = settings().with("timeseries.mode", "per-entity", "model.name", "machines-per-entity",
                 "prepared.path", path("prepared-per-entity"), "score.output-path", path("scores-per-entity"),
-                "evaluate.output-dir", path("reports-per-entity"), "train.epochs", "15");
+                "evaluate.output-dir", path("reports-per-entity"), "train.epochs", "15",
+                "threshold.adaptive.half-life", "0"); // the entities' static thresholds (adaptive: AdaptiveScoringTest)
         PreprocessStep.run(JobContext.of(spark, s.with("input.where", "seq < 300")));
         TrainStep.Result trained = TrainStep.run(JobContext.of(spark, s));
         var models = (dev.lakead.models.lstm.PerEntityModels) trained.bundle().model();
@@ -123,7 +124,11 @@ class LstmPipelineTest extends SparkTestSupport {
         assertEquals(3, table.select("machine", "threshold").distinct().count(), "one threshold per machine");
         assertEquals(models.thresholds().get("m2"),
                 table.where("machine = 'm2'").select("threshold").first().getDouble(0), 1e-12);
+        // the normalised score divides by each machine's own threshold: 1 is every machine's decision boundary
+        assertEquals(0, table.where("abs(anomaly_score_normalized - anomaly_score / threshold) > 1e-12"
+                + " OR is_anomaly <> (anomaly_score_normalized > 1)").count());
         EvaluateStep.Result eval = EvaluateStep.run(JobContext.of(spark, s));
+        assertEquals("anomaly_score_normalized", eval.report().get("ranking_score"));
         assertEquals(1.0, eval.pointAdjusted().anomaly().recall());
         assertTrue(eval.metrics().rocAuc() > 0.95, "ROC-AUC " + eval.metrics().rocAuc());
 

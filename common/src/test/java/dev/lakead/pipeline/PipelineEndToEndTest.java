@@ -77,7 +77,7 @@ class PipelineEndToEndTest extends SparkTestSupport {
         assertEquals(lakeRows, table.count());
         assertEquals(lakeRows, table.select("record_id").distinct().count());
         assertEquals(List.of("record_id", "device_id", "label", BatchScorer.SCORE, "is_anomaly", "threshold",
-                "model_name", "model_version", "scored_at", "dt"), Arrays.asList(table.columns()));
+                "anomaly_score_normalized", "model_name", "model_version", "scored_at", "dt"), Arrays.asList(table.columns()));
         assertEquals(lakeRows, spark.sql("SELECT count(*) FROM sensor_scores").first().getLong(0));
 
         EvaluateStep.Result eval = EvaluateStep.run(JobContext.of(spark,
@@ -186,6 +186,8 @@ class PipelineEndToEndTest extends SparkTestSupport {
         assertEquals(t.segments().get("dev-007"), table.where("device_id = 'dev-007'").select("threshold").first()
                 .getDouble(0), 0);
         assertEquals(0, table.where("is_anomaly <> (anomaly_score > threshold)").count());
+        assertEquals(0, table.where("abs(anomaly_score_normalized - anomaly_score / threshold) > 1e-12"
+                + " OR is_anomaly <> (anomaly_score_normalized > 1)").count());
         EvaluateStep.Result eval = EvaluateStep.run(JobContext.of(spark, s.with("evaluate.input-path",
                 path("scores-per-device"), "evaluate.output-dir", path("report-per-device"))));
         String page = assertDoesNotThrow(() -> java.nio.file.Files.readString(new File(eval.htmlPath()).toPath()));

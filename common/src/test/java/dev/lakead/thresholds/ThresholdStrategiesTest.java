@@ -164,4 +164,42 @@ class ThresholdStrategiesTest extends SparkTestSupport {
         assertTrue(badSegment.getMessage().contains("'nope'"), badSegment.getMessage());
         assertFalse(ThresholdCalculator.needsLabels("percentile"));
     }
+
+    @Test
+    void potThresholdFromAGpdTailGloballyAndPerSegment() {
+        // site a: 9,800 scores uniform on [0, 5) and 200 at 5 + the GPD(γ = 0.1, σ = 1) quantiles, so that the 98 %
+        // quantile is 5 and the score of risk 1e-3 is 5 + (1/0.1)((1e-3/0.02)^−0.1 − 1) = 7.9891...; site b: the
+        // same scores × 2 (threshold × 2)
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < 9800; i++) {
+            rows.add(RowFactory.create(5.0 * i / 9800, "a"));
+            rows.add(RowFactory.create(10.0 * i / 9800, "b"));
+        }
+        for (int i = 0; i < 200; i++) {
+            double gpd = 10 * (Math.pow(1 - (i + 0.5) / 200, -0.1) - 1);
+            rows.add(RowFactory.create(5.0 + gpd, "a"));
+            rows.add(RowFactory.create(2 * (5.0 + gpd), "b"));
+        }
+        Dataset<Row> scores = spark.createDataFrame(rows, DataTypes.createStructType(List.of(
+                DataTypes.createStructField("anomaly_score", DataTypes.DoubleType, false),
+                DataTypes.createStructField("site", DataTypes.StringType, false)))).repartition(3);
+        double expected = 5 + 10 * (Math.pow(1e-3 / 0.02, -0.1) - 1);
+        Threshold a = ThresholdCalculator.compute(scores.where("site = 'a'"), "anomaly_score",
+                settings("threshold.method", "pot", "threshold.pot.initial-quantile", "0.98",
+                        "threshold.pot.risk", "0.001"));
+        assertEquals("pot", a.method());
+        assertEquals(expected, a.value(), 0.03 * expected);
+        assertEquals(0.1, (double) a.parameters().get("gpd_shape"), 0.05);
+        assertEquals(5.0, (double) a.parameters().get("initial_threshold"), 0.01);
+
+        Threshold bySite = ThresholdCalculator.compute(scores, "anomaly_score",
+                settings("threshold.method", "pot", "threshold.pot.initial-quantile", "0.98",
+                        "threshold.pot.risk", "0.001", "threshold.segment-column", "site"));
+        assertEquals(expected, bySite.valueFor("a"), 0.03 * expected);
+        assertEquals(2 * expected, bySite.valueFor("b"), 0.03 * 2 * expected);
+
+        LakeadException badRisk = assertThrows(LakeadException.class, () -> ThresholdCalculator.compute(scores,
+                "anomaly_score", settings("threshold.method", "pot", "threshold.pot.risk", "0.5")));
+        assertTrue(badRisk.getMessage().contains("threshold.pot.risk"), badRisk.getMessage());
+    }
 }

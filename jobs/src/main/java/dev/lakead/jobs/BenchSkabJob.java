@@ -1,6 +1,7 @@
 package dev.lakead.jobs;
 
 import dev.lakead.LakeadException;
+import dev.lakead.bundle.ModelBundle;
 import dev.lakead.config.Settings;
 import dev.lakead.evaluation.ConfusionMatrix;
 import dev.lakead.pipeline.EvaluateStep;
@@ -33,6 +34,9 @@ final class BenchSkabJob extends SparkJob {
     File workdir;
     @Option(names = "--train-rows", defaultValue = "400", description = "Rows per experiment used for training. Default: ${DEFAULT-VALUE}.")
     int trainRows;
+    @Option(names = "--model-path", description = "Score and evaluate with this already-trained bundle (a previous run's"
+            + " models/skab/<version>) instead of training: for trying score-time settings quickly.")
+    String modelPath;
 
     @Override
     protected void run(JobContext ctx, PrintWriter out) {
@@ -64,9 +68,14 @@ final class BenchSkabJob extends SparkJob {
                 "evaluate.point-adjust", "true",
                 "evaluate.where", "seq >= " + trainRows,
                 "evaluate.output-dir", base + "/report");
-        PreprocessStep.run(JobContext.of(ctx.spark(), s.with("input.where", "seq < " + trainRows)));
-        TrainStep.Result trained = TrainStep.run(JobContext.of(ctx.spark(), s));
-        ScoreStep.run(JobContext.of(ctx.spark(), s.with("model.path", trained.bundle().path())));
+        ModelBundle bundle;
+        if (modelPath == null) {
+            PreprocessStep.run(JobContext.of(ctx.spark(), s.with("input.where", "seq < " + trainRows)));
+            bundle = TrainStep.run(JobContext.of(ctx.spark(), s)).bundle();
+        } else {
+            bundle = JobContext.of(ctx.spark(), s.with("model.path", modelPath)).loadBundle();
+        }
+        ScoreStep.run(JobContext.of(ctx.spark(), s.with("model.path", bundle.path())));
         EvaluateStep.Result r = EvaluateStep.run(JobContext.of(ctx.spark(), s));
         ConfusionMatrix cm = r.metrics().confusion();
         double f1 = cm.anomaly().f1();
@@ -82,7 +91,7 @@ final class BenchSkabJob extends SparkJob {
         out.printf("%-34s %6.2f%n", "leaderboard Conv-AE", 0.78);
         out.printf("%-34s %6.2f%n", "leaderboard LSTM-AE", 0.74);
         out.printf(Locale.ROOT, "point-adjusted F1 %.3f; ROC-AUC %.3f; %d test rows; %.0f s; settings: %s%n", paF1,
-                r.metrics().rocAuc(), cm.total(), seconds, trained.bundle().model().hyperparameters().entrySet()
+                r.metrics().rocAuc(), cm.total(), seconds, bundle.model().hyperparameters().entrySet()
                         .stream().filter(e -> !e.getKey().equals("entity_thresholds")).toList());
         printWhereTheErrorsAre(ctx, base + "/scores", out);
         out.printf(Locale.ROOT, "skab f1=%.3f far=%.2f mar=%.2f point_adjusted_f1=%.3f%n", f1, far, mar, paF1);

@@ -27,7 +27,7 @@ final class ThresholdJob extends SparkJob {
     @Option(names = "--prepared", paramLabel = "PATH", description = "prepared.path")
     String prepared;
     @SettingKey("threshold.method")
-    @Option(names = "--method", paramLabel = "METHOD", description = "threshold.method: percentile, mean-std, youden, max-f1, target-fpr")
+    @Option(names = "--method", paramLabel = "METHOD", description = "threshold.method: percentile, mean-std, pot, youden, max-f1, target-fpr")
     String method;
     @SettingKey("threshold.percentile")
     @Option(names = "--percentile", paramLabel = "P", description = "threshold.percentile, e.g. 0.95")

@@ -18,10 +18,11 @@ import java.util.Random;
 /**
  * Trains one entity's LSTM Autoencoder inside one Spark task (the per-entity mode: many small jobs at once) and
  * sets its threshold from the entity's own training records: each record's score aggregates the windows covering
- * it, then the percentile (or mean + k·σ) of those scores, times threshold.scale.
+ * it, then the percentile (or mean + k·σ, or the POT quantile) of those scores, times threshold.scale.
  */
 record EntityTrainer(LstmAutoencoderSpec spec, int epochs, int batchSize, String thresholdMethod, double percentile,
-                     double k, double scale, String aggregate) implements Serializable {
+                     double k, double potInitialQuantile, double potRisk, double scale, String aggregate,
+                     float[] scalingFloors) implements Serializable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EntityTrainer.class);
 
     /** What a task sends back: the entity's serialized model, threshold and loss per epoch. */
@@ -39,7 +40,7 @@ record EntityTrainer(LstmAutoencoderSpec spec, int epochs, int batchSize, String
         int stepsIndex = windows.get(0).fieldIndex(SlidingWindows.STEPS);
 
         INDArray all = tensor(windows, reader, stepsIndex);
-        EntityScaling scaling = EntityScaling.fit(all);
+        EntityScaling scaling = EntityScaling.fit(all, scalingFloors);
         MultiLayerNetwork net = new MultiLayerNetwork(spec.configuration());
         net.init();
         Random rng = new Random(spec.seed() ^ entity.hashCode());
@@ -97,6 +98,8 @@ record EntityTrainer(LstmAutoencoderSpec spec, int epochs, int batchSize, String
             double var = java.util.Arrays.stream(scores).map(v -> (v - mean) * (v - mean)).sum()
                     / Math.max(1, scores.length - 1);
             value = mean + k * Math.sqrt(var);
+        } else if ("pot".equals(thresholdMethod)) {
+            value = dev.lakead.thresholds.PeaksOverThreshold.fit(scores, potInitialQuantile).quantile(potRisk);
         } else {
             value = scores[Math.min(scores.length - 1, (int) Math.ceil(percentile * scores.length) - 1)];
         }

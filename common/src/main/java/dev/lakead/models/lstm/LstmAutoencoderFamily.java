@@ -62,7 +62,7 @@ public final class LstmAutoencoderFamily implements ModelFamily {
         Dataset<Row> windows = windows(features, s);
         TrainingOptions opt = TrainingOptions.from(s);
         if ("per-entity".equals(s.choice("timeseries.mode", "global", "per-entity"))) {
-            return trainPerEntity(windows, spec, opt, s);
+            return trainPerEntity(windows, scalingFloors(features, inputSize, s), spec, opt, s);
         }
         HoldoutSplit split = HoldoutSplit.of(windows, opt);
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(features.sparkSession().sparkContext());
@@ -85,11 +85,17 @@ public final class LstmAutoencoderFamily implements ModelFamily {
     }
 
     /** One model per entity, each trained inside one Spark task; the thresholds are per entity too. */
-    private Trained trainPerEntity(Dataset<Row> windows, LstmAutoencoderSpec spec, TrainingOptions opt, Settings s) {
-        EntityTrainer trainer = new EntityTrainer(spec, opt.epochs(), opt.batchSizePerWorker(),
-                s.choice("threshold.method", "percentile", "mean-std"), s.number("threshold.percentile"),
-                s.number("threshold.k"), s.number("threshold.scale"),
-                s.choice("timeseries.aggregate", "mean", "max", "min"));
+    private Trained trainPerEntity(Dataset<Row> windows, float[] floors, LstmAutoencoderSpec spec,
+                                   TrainingOptions opt, Settings s) {
+        String method = s.choice("threshold.method", "percentile", "mean-std", "pot");
+        if ("pot".equals(method)) {
+            dev.lakead.thresholds.PeaksOverThreshold.validate(s.number("threshold.pot.initial-quantile"),
+                    s.number("threshold.pot.risk"));
+        }
+        EntityTrainer trainer = new EntityTrainer(spec, opt.epochs(), opt.batchSizePerWorker(), method,
+                s.number("threshold.percentile"), s.number("threshold.k"), s.number("threshold.pot.initial-quantile"),
+                s.number("threshold.pot.risk"), s.number("threshold.scale"),
+                s.choice("timeseries.aggregate", "mean", "max", "min"), floors);
         long t0 = System.nanoTime();
         List<EntityTrainer.Result> results = windows.javaRDD()
                 .groupBy(r -> String.valueOf(r.get(0)))
@@ -118,6 +124,37 @@ public final class LstmAutoencoderFamily implements ModelFamily {
         hyper.put("mode", "per-entity");
         hyper.put("entity_thresholds", thresholds);
         return new Trained(new PerEntityModels(models, thresholds, hyper), history);
+    }
+
+    /**
+     * The per-entity scaling floors ({@link EntityScaling#floors}) from every feature's statistics over all
+     * entities' training rows, computed on the executors.
+     */
+    static float[] scalingFloors(Dataset<Row> features, int width, Settings s) {
+        double minStd = s.number("timeseries.entity-min-std");
+        if (minStd < 0) {
+            throw new dev.lakead.LakeadException("Setting 'timeseries.entity-min-std' must be >= 0, got " + minStd);
+        }
+        Column v = org.apache.spark.ml.functions.vector_to_array(col(FeaturePipeline.FEATURES), "float64");
+        List<Column> aggs = new ArrayList<>();
+        for (int i = 0; i < width; i++) {
+            aggs.add(functions.stddev_samp(v.getItem(i)));
+            aggs.add(functions.min(v.getItem(i)));
+            aggs.add(functions.max(v.getItem(i)));
+            aggs.add(functions.approx_count_distinct(v.getItem(i), 0.01));
+        }
+        Row r = features.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new Column[0])).first();
+        double[] sd = new double[width];
+        double[] min = new double[width];
+        double[] max = new double[width];
+        long[] distinct = new long[width];
+        for (int i = 0; i < width; i++) {
+            sd[i] = r.isNullAt(4 * i) ? 0 : r.getDouble(4 * i);
+            min[i] = r.isNullAt(4 * i + 1) ? 0 : r.getDouble(4 * i + 1);
+            max[i] = r.isNullAt(4 * i + 2) ? 0 : r.getDouble(4 * i + 2);
+            distinct[i] = r.getLong(4 * i + 3);
+        }
+        return EntityScaling.floors(sd, min, max, distinct, minStd);
     }
 
     @Override

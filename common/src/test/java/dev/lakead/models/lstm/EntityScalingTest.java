@@ -27,4 +27,22 @@ class EntityScalingTest {
         assertEquals(0.0, scaled.getDouble(1, 1, 1), 1e-6);
         assertEquals(1.0, windows.getDouble(0, 0, 0), 0.0, "input untouched");
     }
+
+    @Test
+    void aFlagThatNeverMovedInTheEntityIsScaledByHalfItsFleetRange() {
+        // feature 0: a flag, constant 0 in this entity, taking -0.1 and 9.9 over the fleet (a rare flag after global
+        // standardisation); feature 1: a sensor with fleet deviation 1 and entity deviation 1e-5 (near-constant)
+        float[] floors = EntityScaling.floors(new double[]{1, 1}, new double[]{-0.1, -3}, new double[]{9.9, 3},
+                new long[]{2, 5000}, 0.001);
+        assertArrayEquals(new float[]{5f, 0.001f}, floors, 1e-6f);
+        float[] data = {-0.1f, -0.1f, 2f, 2.00001f, -0.1f, -0.1f, 2.00002f, 2f};
+        INDArray windows = Nd4j.create(data, new long[]{2, 2, 2}, 'c');
+        EntityScaling scaling = EntityScaling.fit(windows, floors);
+        assertEquals(5f, scaling.std()[0], 1e-6f);
+        assertEquals(0.001f, scaling.std()[1], 1e-6f);
+        // at test time the flag flips on: +2 standard units (4 in squared error), not +10 / 0 -> x10 the unit scale
+        INDArray flipped = Nd4j.create(new float[]{9.9f, 9.9f, 2f, 2f}, new long[]{1, 2, 2}, 'c');
+        assertEquals(2.0, scaling.apply(flipped).getDouble(0, 0, 0), 1e-5);
+        assertEquals(1f, EntityScaling.fit(windows).std()[0], 0f, "without floors the constant flag keeps unit scale");
+    }
 }
