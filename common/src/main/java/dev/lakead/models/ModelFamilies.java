@@ -15,6 +15,7 @@ public final class ModelFamilies {
         register(new dev.lakead.models.vae.VaeFamily());
         register(new dev.lakead.models.lstm.LstmAutoencoderFamily());
         register(new dev.lakead.models.anogan.AnoGanFamily());
+        register(new dev.lakead.models.ensemble.EnsembleFamily());
     }
 
     private ModelFamilies() {
