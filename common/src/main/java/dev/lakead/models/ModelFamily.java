@@ -16,7 +16,7 @@ public interface ModelFamily {
      * Trains on the executors.
      *
      * @param features rows with the scaled vector column {@link dev.lakead.features.FeaturePipeline#FEATURES}
-     * @param scaler   the preprocessing scaler (standard or minmax), which decides the output layer
+     * @param scaler   the preprocessing scaler (standard, minmax or robust), which decides the output layer
      */
     Trained train(Dataset<Row> features, int inputSize, String scaler, Settings settings);
 
