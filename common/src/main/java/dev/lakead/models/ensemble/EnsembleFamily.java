@@ -38,6 +38,7 @@ public final class EnsembleFamily implements ModelFamily {
         }
         List<AnomalyModel> members = new ArrayList<>();
         List<ScoreScale> scales = new ArrayList<>();
+        List<double[]> errorWeights = new ArrayList<>();
         TrainingHistory history = null;
         for (int i = 0; i < spec.members().size(); i++) {
             Settings s = memberSettings.get(i);
@@ -45,19 +46,22 @@ public final class EnsembleFamily implements ModelFamily {
             LOG.info("Ensemble member {}/{}: {} (seed {}, hidden sizes {})", i + 1, spec.members().size(), type,
                     s.longValue("model.seed"), s.integers("model.hidden-sizes"));
             Trained member = ModelFamilies.get(type).train(features, inputSize, scaler, s);
-            ScoreScale scale = ScoreScale.fromTrainingScores(features, member.model(), spec.scaleQuantile(),
-                    batchSize);
+            double[] weights = spec.featureErrorScaling() && member.model().hasFeatureErrors()
+                    ? FeatureErrorWeights.fromTrainingErrors(features, member.model(), batchSize) : null;
+            ScoreScale scale = ScoreScale.fromTrainingScores(features,
+                    EnsembleModel.unscaled(spec, member.model(), weights), spec.scaleQuantile(), batchSize);
             LOG.info("Ensemble member {}/{}: training score median {}, spread to the {} quantile {}", i + 1,
                     spec.members().size(), scale.centre(), spec.scaleQuantile(), scale.spread());
             members.add(member.model());
             scales.add(scale);
+            errorWeights.add(weights);
             if (history == null) {
                 history = member.history();
             } else {
                 history.addPhase("member_" + (i + 1) + "_" + type, member.history());
             }
         }
-        return new Trained(new EnsembleModel(spec, members, scales), history);
+        return new Trained(new EnsembleModel(spec, members, scales, errorWeights), history);
     }
 
     @Override

@@ -23,12 +23,17 @@ import java.util.stream.Collectors;
  *                      factor (cycling), RandNet-style variety of capacity
  * @param scaleQuantile a member's score s becomes (s - median) / (q - median), with median and q this quantile of
  *                      its scores on the training rows
- * @param combine       mean | median of the normalised member scores
+ * @param combine       mean | median | asinh (the mean of asinh of the normalised scores: linear near the training
+ *                      scores, logarithmic far above them, so one member's extreme score cannot outvote the rest)
+ * @param featureErrorScaling members that reconstruct feature by feature (autoencoder) score the mean of each
+ *                      feature's squared error divided by that feature's mean error on the training rows
  */
-public record EnsembleSpec(List<String> members, List<Double> widthFactors, double scaleQuantile, String combine) {
+public record EnsembleSpec(List<String> members, List<Double> widthFactors, double scaleQuantile, String combine,
+                           boolean featureErrorScaling) {
     public static final List<String> MEMBER_TYPES = List.of(AutoencoderModel.TYPE, VaeModel.TYPE, AnoGanModel.TYPE);
     public static final String MEAN = "mean";
     public static final String MEDIAN = "median";
+    public static final String ASINH = "asinh";
 
     public static EnsembleSpec from(Settings s) {
         List<String> members = s.strings("model.ensemble.members").stream().map(m -> m.trim().toLowerCase())
@@ -65,7 +70,7 @@ public record EnsembleSpec(List<String> members, List<Double> widthFactors, doub
             throw new LakeadException("Setting 'model.ensemble.scale-quantile' must be in (0.5, 1), got " + q);
         }
         return new EnsembleSpec(List.copyOf(members), List.copyOf(factors), q,
-                s.choice("model.ensemble.combine", MEAN, MEDIAN));
+                s.choice("model.ensemble.combine", MEAN, MEDIAN, ASINH), s.bool("model.ensemble.feature-error-scaling"));
     }
 
     /**
@@ -100,12 +105,18 @@ public record EnsembleSpec(List<String> members, List<Double> widthFactors, doub
         return k;
     }
 
+    /** The same ensemble combining by plain mean: a one-member ensemble then scores exactly as its member. */
+    EnsembleSpec withMeanCombine() {
+        return new EnsembleSpec(members, widthFactors, scaleQuantile, MEAN, featureErrorScaling);
+    }
+
     public Map<String, Object> asMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("members", members);
         m.put("width_factors", widthFactors);
         m.put("scale_quantile", scaleQuantile);
         m.put("combine", combine);
+        m.put("feature_error_scaling", featureErrorScaling);
         return m;
     }
 }
