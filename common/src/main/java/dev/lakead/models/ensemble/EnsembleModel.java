@@ -156,6 +156,7 @@ public final class EnsembleModel implements AnomalyModel {
             out.writeDouble(spec.scaleQuantile());
             out.writeUTF(spec.combine());
             out.writeBoolean(spec.featureErrorScaling());
+            out.writeInt(members.size()); // a one-member view (unscaled) holds fewer members than the spec names
             for (int i = 0; i < members.size(); i++) {
                 byte[] member = members.get(i).toBytes();
                 out.writeUTF(members.get(i).type());
@@ -193,7 +194,7 @@ public final class EnsembleModel implements AnomalyModel {
             List<AnomalyModel> members = new ArrayList<>();
             List<ScoreScale> scales = new ArrayList<>();
             List<double[]> weights = new ArrayList<>();
-            for (int i = 0; i < types.size(); i++) {
+            for (int i = in.readInt(); i > 0; i--) {
                 String type = in.readUTF();
                 scales.add(new ScoreScale(in.readDouble(), in.readDouble()));
                 double[] w = new double[in.readInt()];
