@@ -162,22 +162,14 @@ final class BenchTabularJob extends SparkJob {
                                           String path) {
         Dataset<Row> input = ctx.spark().read().parquet(test.string("input.path"));
         Dataset<Row> joined = null;
-        List<Map<String, Object>> members = castMembers(ensemble.hyperparameters().get("member_models"));
         for (int i = 0; i < ensemble.members().size(); i++) {
-            double median = ((Number) members.get(i).get("score_median")).doubleValue();
-            double spread = ((Number) members.get(i).get("score_spread")).doubleValue();
             Dataset<Row> scored = BatchScorer.scoreRaw(input, List.of("id", "label"), bundle.pipeline(),
-                    ensemble.members().get(i), 4096);
+                    ensemble.memberView(i), 4096);
             Dataset<Row> one = scored.select(scored.col("id"), scored.col("label"),
-                    scored.col(BatchScorer.SCORE).minus(median).divide(spread).as("member_" + i));
+                    scored.col(BatchScorer.SCORE).as("member_" + i));
             joined = joined == null ? one : joined.join(one.drop("label"), "id");
         }
         joined.coalesce(1).write().mode(SaveMode.Overwrite).option("header", true).csv(path);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> castMembers(Object members) {
-        return (List<Map<String, Object>>) members;
     }
 
     private void printTable(PrintWriter out, List<Outcome> outcomes) {

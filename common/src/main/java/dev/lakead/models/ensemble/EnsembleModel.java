@@ -54,6 +54,13 @@ public final class EnsembleModel implements AnomalyModel {
         return members;
     }
 
+    /** Member i alone as a model whose score is that member's normalised score (for diagnostics). */
+    public EnsembleModel memberView(int i) {
+        List<double[]> weights = new ArrayList<>();
+        weights.add(errorWeights.get(i));
+        return new EnsembleModel(spec.withMeanCombine(), List.of(members.get(i)), List.of(scales.get(i)), weights);
+    }
+
     /** Member i's normalised scores of a batch (for diagnostics and tests). */
     public double[] memberScores(int i, INDArray batch) {
         double[] raw = rawScores(i, batch);
