@@ -22,6 +22,10 @@ public interface ModelFamily {
 
     AnomalyModel decode(byte[] bytes);
 
+    /** Checks the family's own settings before any data is read (train --dry-run); errors name the setting. */
+    default void validate(Settings settings) {
+    }
+
     /** True for time-series models: their input keeps the entity and time columns and is scored by window. */
     default boolean sequence() {
         return false;

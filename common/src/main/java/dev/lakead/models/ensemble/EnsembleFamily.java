@@ -65,6 +65,11 @@ public final class EnsembleFamily implements ModelFamily {
     }
 
     @Override
+    public void validate(Settings settings) {
+        EnsembleSpec.from(settings);
+    }
+
+    @Override
     public AnomalyModel decode(byte[] bytes) {
         return EnsembleModel.fromBytes(bytes);
     }

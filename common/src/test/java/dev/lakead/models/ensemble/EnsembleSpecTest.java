@@ -19,7 +19,8 @@ class EnsembleSpecTest {
         EnsembleSpec spec = EnsembleSpec.from(Settings.defaults());
         assertFalse(spec.members().isEmpty());
         assertTrue(EnsembleSpec.MEMBER_TYPES.containsAll(spec.members()));
-        assertEquals(EnsembleSpec.MEAN, spec.combine());
+        assertEquals(EnsembleSpec.ASINH, spec.combine());
+        assertTrue(spec.featureErrorScaling());
     }
 
     @Test
