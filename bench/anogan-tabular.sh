@@ -3,7 +3,7 @@
 # bundle, next to the chapter's PyTorch AE/VAE numbers and IsolationForest (protocol: shared/datasets/README.md;
 # the same runner as bench/tabular.sh, embedded local Spark).
 # Usage: bench/anogan-tabular.sh [datasets-dir]   (default ../shared/datasets/tabular)
-# Last line: tabular mean_roc_auc anogan_search=<x> anogan_encoder=<y>
+# Prints "mean roc_auc: anogan_search=<x> anogan_encoder=<y>"; last line: bench/tabular.sh's summary line.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DATA="$(cd "${1:-$ROOT/../shared/datasets/tabular}" && pwd)"

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Quality on the six labelled tabular anomaly sets, Autoencoder and VAE side by side, next to the chapter's
-# PyTorch numbers and IsolationForest (protocol: shared/datasets/README.md; embedded local Spark).
-# Usage: bench/tabular.sh [datasets-dir]   (default ../shared/datasets/tabular)
-# Last line: tabular mean_roc_auc ae=<x> vae=<y>
+# Quality on labelled tabular anomaly sets: every model type (autoencoder, vae, anogan in both score modes,
+# ensemble) with the default settings only, per set ROC-AUC / PR-AUC / F1, next to the published chapter and
+# IsolationForest figures (references, not measured here). Protocol: shared/datasets/README.md; embedded local Spark.
+# Usage: bench/tabular.sh [datasets-dir] [name,name,...]
+#   datasets-dir  a folder of CSV files <name>.csv with columns id,f0..fN,label (default ../shared/datasets/tabular)
+#   names         which sets (default cardio,thyroid,satellite,shuttle,pendigits,mammography)
+# Extra arguments go to the job (e.g. --models ensemble). Last line:
+#   tabular mean_roc_auc ae=<x> vae=<y> best=<z> best_model=<name>
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DATA="$(cd "${1:-$ROOT/../shared/datasets/tabular}" && pwd)"
-"$ROOT/scripts/lakead" bench-tabular --data-dir "$DATA" --workdir "$ROOT/bench/output/tabular" \
-  --set train.epochs=40 --set train.batch-size-per-worker=64 --set train.averaging-frequency=5 \
-  --set train.holdout-fraction=0.1 --set train.early-stopping-patience=6
+NAMES="${2:-cardio,thyroid,satellite,shuttle,pendigits,mammography}"
+shift $(( $# < 2 ? $# : 2 ))
+"$ROOT/scripts/lakead" bench-tabular --data-dir "$DATA" --datasets "$NAMES" --workdir "$ROOT/bench/output/tabular" "$@"

@@ -7,6 +7,7 @@ import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.feature.ImputerModel;
 import org.apache.spark.ml.feature.MinMaxScalerModel;
+import org.apache.spark.ml.feature.RobustScalerModel;
 import org.apache.spark.ml.feature.StandardScalerModel;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -55,7 +56,7 @@ public final class FeaturePipeline {
         return columns;
     }
 
-    /** standard or minmax. */
+    /** standard, minmax or robust. */
     public String scaler() {
         return scaler;
     }
@@ -82,6 +83,13 @@ public final class FeaturePipeline {
             for (int i = 0; i < n; i++) {
                 shift[i] = std.getWithMean() ? mean[i] : 0.0;
                 factor[i] = !std.getWithStd() ? 1.0 : sd[i] == 0 ? 0.0 : 1.0 / sd[i];
+            }
+        } else if (scale instanceof RobustScalerModel robust) {
+            double[] median = robust.median().toArray();
+            double[] range = robust.range().toArray();
+            for (int i = 0; i < n; i++) {
+                shift[i] = robust.getWithCentering() ? median[i] : 0.0;
+                factor[i] = !robust.getWithScaling() ? 1.0 : range[i] == 0 ? 0.0 : 1.0 / range[i];
             }
         } else {
             MinMaxScalerModel mm = (MinMaxScalerModel) scale;

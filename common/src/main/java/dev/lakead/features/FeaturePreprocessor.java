@@ -6,6 +6,7 @@ import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.feature.Imputer;
 import org.apache.spark.ml.feature.MinMaxScaler;
+import org.apache.spark.ml.feature.RobustScaler;
 import org.apache.spark.ml.feature.StandardScaler;
 import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.sql.Column;
@@ -20,19 +21,22 @@ import static org.apache.spark.sql.functions.count;
 
 /**
  * Estimator for {@link FeaturePipeline}: MLlib's mean Imputer, VectorAssembler and a scaler, fitted on
- * training rows. MLlib's scalers map a zero-variance column to 0 (standard) or 0.5 (minmax), never NaN; the
+ * training rows. MLlib's scalers map a zero-variance column to 0 (standard, robust) or 0.5 (minmax), never NaN; the
  * standard scaler's deviations are floored by {@link DeviationFloor} (flags, near-constant features).
  */
 public final class FeaturePreprocessor {
     public static final String STANDARD = "standard";
     public static final String MINMAX = "minmax";
+    /** Median and interquartile range: heavy-tailed features keep their normal rows' spread. */
+    public static final String ROBUST = "robust";
 
     private final List<String> columns;
     private final String scaler;
 
     public FeaturePreprocessor(List<String> columns, String scaler) {
-        if (!STANDARD.equals(scaler) && !MINMAX.equals(scaler)) {
-            throw new LakeadException("Setting 'features.scaler' must be standard or minmax, got '" + scaler + "'");
+        if (!STANDARD.equals(scaler) && !MINMAX.equals(scaler) && !ROBUST.equals(scaler)) {
+            throw new LakeadException("Setting 'features.scaler' must be standard, minmax or robust, got '" + scaler
+                    + "'");
         }
         this.columns = List.copyOf(columns);
         this.scaler = scaler;
@@ -54,6 +58,9 @@ public final class FeaturePreprocessor {
                 .setOutputCol(FeaturePipeline.RAW_VECTOR).setHandleInvalid("error");
         PipelineStage scale = MINMAX.equals(scaler)
                 ? new MinMaxScaler().setInputCol(FeaturePipeline.RAW_VECTOR).setOutputCol(FeaturePipeline.FEATURES)
+                : ROBUST.equals(scaler)
+                ? new RobustScaler().setWithCentering(true).setWithScaling(true)
+                        .setInputCol(FeaturePipeline.RAW_VECTOR).setOutputCol(FeaturePipeline.FEATURES)
                 : new StandardScaler().setWithMean(true).setWithStd(true)
                         .setInputCol(FeaturePipeline.RAW_VECTOR).setOutputCol(FeaturePipeline.FEATURES);
         PipelineModel model = new Pipeline().setStages(new PipelineStage[]{imputer, assembler, scale}).fit(clean);

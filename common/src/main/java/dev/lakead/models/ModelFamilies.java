@@ -19,6 +19,7 @@ public final class ModelFamilies {
         register(new dev.lakead.models.vae.VaeFamily());
         register(new dev.lakead.models.lstm.LstmAutoencoderFamily());
         register(new dev.lakead.models.anogan.AnoGanFamily());
+        register(new dev.lakead.models.ensemble.EnsembleFamily());
         for (ModelFamily extra : java.util.ServiceLoader.load(ModelFamily.class, ModelFamilies.class.getClassLoader())) {
             if (FAMILIES.containsKey(extra.type())) {
                 throw new IllegalStateException("Model family '" + extra.type() + "' (" + extra.getClass().getName()

@@ -16,11 +16,15 @@ public interface ModelFamily {
      * Trains on the executors.
      *
      * @param features rows with the scaled vector column {@link dev.lakead.features.FeaturePipeline#FEATURES}
-     * @param scaler   the preprocessing scaler (standard or minmax), which decides the output layer
+     * @param scaler   the preprocessing scaler (standard, minmax or robust), which decides the output layer
      */
     Trained train(Dataset<Row> features, int inputSize, String scaler, Settings settings);
 
     AnomalyModel decode(byte[] bytes);
+
+    /** Checks the family's own settings before any data is read (train --dry-run); errors name the setting. */
+    default void validate(Settings settings) {
+    }
 
     /** True for time-series models: their input keeps the entity and time columns and is scored by window. */
     default boolean sequence() {

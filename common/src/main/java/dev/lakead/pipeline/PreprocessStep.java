@@ -83,7 +83,7 @@ public final class PreprocessStep {
         }
         Dataset<Row> rows = table.rows().where(not(allMissing));
         FeaturePipeline pipeline = new FeaturePreprocessor(columns, s.choice("features.scaler",
-                FeaturePreprocessor.STANDARD, FeaturePreprocessor.MINMAX)).fit(rows);
+                FeaturePreprocessor.STANDARD, FeaturePreprocessor.MINMAX, FeaturePreprocessor.ROBUST)).fit(rows);
 
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("input_path", table.path());

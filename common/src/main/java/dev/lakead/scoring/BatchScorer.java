@@ -110,8 +110,14 @@ public final class BatchScorer {
     /** Scores rows that already carry the scaled vector column {@link FeaturePipeline#FEATURES}. */
     public static Dataset<Row> scoreVectors(Dataset<Row> featured, List<String> passColumns, AnomalyModel model,
                                             int batchSize) {
+        return scoreVectors(featured, passColumns, model, batchSize, Outputs.SCORE_ONLY);
+    }
+
+    /** As {@link #scoreVectors(Dataset, List, AnomalyModel, int)}, adding optional outputs. */
+    public static Dataset<Row> scoreVectors(Dataset<Row> featured, List<String> passColumns, AnomalyModel model,
+                                            int batchSize, Outputs outputs) {
         return score(featured, passColumns, List.of(col(FeaturePipeline.FEATURES)),
-                FeatureReader.vectorColumn(model.inputSize()), model, batchSize, Outputs.SCORE_ONLY);
+                FeatureReader.vectorColumn(model.inputSize()), model, batchSize, outputs);
     }
 
     /** Which model scores a row: one model for all rows, or one per entity (read from a pass-through column). */

@@ -59,6 +59,7 @@ class TrainingShapesTest extends SparkTestSupport {
             new String[]{"autoencoder"},
             new String[]{"vae"},
             new String[]{"anogan"},
+            new String[]{"ensemble"},
             new String[]{"lstm-ae", "timeseries.mode", "global"},
             new String[]{"lstm-ae", "timeseries.mode", "per-entity"});
 

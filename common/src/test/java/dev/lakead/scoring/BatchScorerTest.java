@@ -215,6 +215,21 @@ class BatchScorerTest extends SparkTestSupport {
     }
 
     @Test
+    void rawScoringMatchesTheRobustPipelineWithAConstantColumn() {
+        Dataset<Row> withConstant = input.withColumn("x3", org.apache.spark.sql.functions.lit(4.0));
+        FeaturePipeline robust = new FeaturePreprocessor(FEATURES, FeaturePreprocessor.ROBUST).fit(withConstant);
+        List<Row> viaMllib = BatchScorer.scoreVectors(robust.transform(withConstant), List.of("id"), model, 50)
+                .orderBy("id").collectAsList();
+        List<Row> viaPlan = BatchScorer.scoreRaw(withConstant, List.of("id"), robust, model, 50)
+                .orderBy("id").collectAsList();
+        assertEquals(N, viaPlan.size());
+        for (int i = 0; i < N; i++) {
+            assertEquals(viaMllib.get(i).getLong(0), viaPlan.get(i).getLong(0));
+            assertEquals(viaMllib.get(i).getDouble(1), viaPlan.get(i).getDouble(1), 1e-6, "row " + i);
+        }
+    }
+
+    @Test
     void featureErrorsAverageToTheScore() {
         Dataset<Row> scored = BatchScorer.scoreRaw(input, List.of("id"), pipeline, model, 64,
                 new BatchScorer.Outputs(BatchScorer.LatentExport.NONE, true));

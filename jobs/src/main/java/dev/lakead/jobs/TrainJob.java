@@ -36,7 +36,7 @@ final class TrainJob extends SparkJob {
         s.required("prepared.path");
         s.required("model.name");
         TrainingOptions.from(s);
-        dev.lakead.models.ModelFamilies.get(s.string("model.type"));
+        dev.lakead.models.ModelFamilies.get(s.string("model.type")).validate(s);
     }
 
     @Override

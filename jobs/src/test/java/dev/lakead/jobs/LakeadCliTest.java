@@ -62,6 +62,15 @@ class LakeadCliTest {
     }
 
     @Test
+    void badEnsembleSettingIsOneLineNamingIt() {
+        CliRun r = CliRun.of("train", "--dry-run", "--prepared", "/p", "--set", "model.type=ensemble",
+                "--set", "model.ensemble.members=autoencoder,lstm-ae");
+        assertEquals(2, r.exitCode());
+        assertTrue(r.err().contains("'model.ensemble.members'") && r.err().contains("lstm-ae"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+
+    @Test
     void missingRequiredSettingIsNamed() {
         CliRun r = CliRun.of("preprocess", "--dry-run", "--output", "/p");
         assertEquals(2, r.exitCode());

@@ -1,0 +1,122 @@
+package dev.lakead.models.ensemble;
+
+import dev.lakead.LakeadException;
+import dev.lakead.config.Settings;
+import dev.lakead.models.anogan.AnoGanModel;
+import dev.lakead.models.autoencoder.AutoencoderModel;
+import dev.lakead.models.autoencoder.AutoencoderSpec;
+import dev.lakead.models.vae.VaeModel;
+import dev.lakead.models.vae.VaeSpec;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The ensemble's settings (model.ensemble.*): which members, how their widths vary, how member scores are
+ * normalised and combined.
+ *
+ * @param members       member model types in training order (autoencoder | vae | anogan)
+ * @param widthFactors  the k-th autoencoder (or VAE) member's hidden layers are its default sizes times the k-th
+ *                      factor (cycling), RandNet-style variety of capacity
+ * @param scaleQuantile a member's score s becomes (s - median) / (q - median), with median and q this quantile of
+ *                      its scores on the training rows
+ * @param combine       mean | median | asinh (the mean of asinh of the normalised scores: linear near the training
+ *                      scores, logarithmic far above them, so one member's extreme score cannot outvote the rest)
+ * @param featureErrorScaling members that reconstruct feature by feature (autoencoder) score the mean of each
+ *                      feature's squared error divided by that feature's mean error on the training rows
+ */
+public record EnsembleSpec(List<String> members, List<Double> widthFactors, double scaleQuantile, String combine,
+                           boolean featureErrorScaling) {
+    public static final List<String> MEMBER_TYPES = List.of(AutoencoderModel.TYPE, VaeModel.TYPE, AnoGanModel.TYPE);
+    public static final String MEAN = "mean";
+    public static final String MEDIAN = "median";
+    public static final String ASINH = "asinh";
+
+    public static EnsembleSpec from(Settings s) {
+        List<String> members = s.strings("model.ensemble.members").stream().map(m -> m.trim().toLowerCase())
+                .collect(Collectors.toList());
+        if (members.isEmpty()) {
+            throw new LakeadException("Setting 'model.ensemble.members' must name at least one model type ("
+                    + String.join(", ", MEMBER_TYPES) + ")");
+        }
+        for (String m : members) {
+            if (!MEMBER_TYPES.contains(m)) {
+                throw new LakeadException("Setting 'model.ensemble.members' holds '" + m + "'; members may be "
+                        + String.join(", ", MEMBER_TYPES));
+            }
+        }
+        List<Double> factors = new ArrayList<>();
+        for (String f : s.strings("model.ensemble.width-factors")) {
+            double v;
+            try {
+                v = Double.parseDouble(f.trim());
+            } catch (NumberFormatException e) {
+                v = Double.NaN;
+            }
+            if (!(v > 0) || Double.isInfinite(v)) {
+                throw new LakeadException("Setting 'model.ensemble.width-factors' must hold positive numbers, got '"
+                        + f + "'");
+            }
+            factors.add(v);
+        }
+        if (factors.isEmpty()) {
+            factors.add(1.0);
+        }
+        double q = s.number("model.ensemble.scale-quantile");
+        if (!(q > 0.5 && q < 1)) {
+            throw new LakeadException("Setting 'model.ensemble.scale-quantile' must be in (0.5, 1), got " + q);
+        }
+        return new EnsembleSpec(List.copyOf(members), List.copyOf(factors), q,
+                s.choice("model.ensemble.combine", MEAN, MEDIAN, ASINH), s.bool("model.ensemble.feature-error-scaling"));
+    }
+
+    /**
+     * The settings member {@code i} trains with: its model type, its own seed (model.seed + i) and, for
+     * autoencoder and VAE members, hidden sizes scaled by its width factor.
+     */
+    Settings memberSettings(int i, Settings base, int inputSize, String scaler) {
+        String type = members.get(i);
+        String seed = String.valueOf(base.longValue("model.seed") + i);
+        Settings s = base.with("model.type", type, "model.seed", seed);
+        if (AnoGanModel.TYPE.equals(type)) {
+            // one pass per row: the latent search would make every ensemble score hundreds of steps slower
+            return s.with("model.anogan.score", "encoder");
+        }
+        List<Integer> sizes = AutoencoderModel.TYPE.equals(type)
+                ? AutoencoderSpec.from(s, inputSize, scaler).hiddenSizes()
+                : VaeSpec.from(s, inputSize, scaler).hiddenSizes();
+        double factor = widthFactors.get(sameTypeBefore(i) % widthFactors.size());
+        String scaled = sizes.stream().map(h -> String.valueOf(Math.max(2, (int) Math.round(h * factor))))
+                .collect(Collectors.joining(","));
+        return s.with("model.hidden-sizes", scaled);
+    }
+
+    /** How many members of member i's type come before it. */
+    private int sameTypeBefore(int i) {
+        int k = 0;
+        for (int j = 0; j < i; j++) {
+            if (members.get(j).equals(members.get(i))) {
+                k++;
+            }
+        }
+        return k;
+    }
+
+    /** The same ensemble combining by plain mean: a one-member ensemble then scores exactly as its member. */
+    EnsembleSpec withMeanCombine() {
+        return new EnsembleSpec(members, widthFactors, scaleQuantile, MEAN, featureErrorScaling);
+    }
+
+    public Map<String, Object> asMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("members", members);
+        m.put("width_factors", widthFactors);
+        m.put("scale_quantile", scaleQuantile);
+        m.put("combine", combine);
+        m.put("feature_error_scaling", featureErrorScaling);
+        return m;
+    }
+}

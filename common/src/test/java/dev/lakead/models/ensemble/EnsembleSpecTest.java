@@ -1,0 +1,76 @@
+package dev.lakead.models.ensemble;
+
+import dev.lakead.LakeadException;
+import dev.lakead.config.Settings;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The ensemble's settings: defaults, member variety, and one-line errors that name the setting. */
+class EnsembleSpecTest {
+
+    @Test
+    void defaultsDescribeAVariedEnsemble() {
+        EnsembleSpec spec = EnsembleSpec.from(Settings.defaults());
+        assertFalse(spec.members().isEmpty());
+        assertTrue(EnsembleSpec.MEMBER_TYPES.containsAll(spec.members()));
+        assertEquals(EnsembleSpec.ASINH, spec.combine());
+        assertTrue(spec.featureErrorScaling());
+    }
+
+    @Test
+    void membersGetTheirOwnSeedAndWidth() {
+        Settings base = Settings.defaults().with("model.ensemble.members", "autoencoder,autoencoder,vae",
+                "model.ensemble.width-factors", "1,2", "model.hidden-sizes", "16,8,4");
+        EnsembleSpec spec = EnsembleSpec.from(base);
+        Settings first = spec.memberSettings(0, base, 12, "standard");
+        Settings second = spec.memberSettings(1, base, 12, "standard");
+        Settings vae = spec.memberSettings(2, base, 12, "standard");
+        assertEquals(List.of(16, 8, 4), first.integers("model.hidden-sizes"));
+        assertEquals(List.of(32, 16, 8), second.integers("model.hidden-sizes"));
+        assertEquals(List.of(16, 8, 4), vae.integers("model.hidden-sizes"), "first VAE takes the first factor");
+        assertEquals(42L, first.longValue("model.seed"));
+        assertEquals(43L, second.longValue("model.seed"));
+        assertEquals("vae", vae.string("model.type"));
+    }
+
+    @Test
+    void aDegenerateMemberKeepsAPositiveSpread() {
+        ScoreScale flat = ScoreScale.of(2.0, 2.0);
+        assertTrue(flat.spread() > 0);
+        assertEquals(1.0, ScoreScale.of(1.0, 3.0).normalise(3.0), 0.0);
+    }
+
+    @Test
+    void featureErrorWeightsAreInverseMeanErrorsWithAFloor() {
+        double[] w = FeatureErrorWeights.of(new double[]{1.0, 2.0, 4.0, 0.0});
+        assertEquals(1.0, w[0], 1e-12);
+        assertEquals(0.5, w[1], 1e-12);
+        assertEquals(0.25, w[2], 1e-12);
+        assertEquals(1.0 / (FeatureErrorWeights.FLOOR_FRACTION * 2.0), w[3], 1e-12, "a constant feature is floored");
+    }
+
+    @Test
+    void badSettingsFailWithOneLineNamingTheSetting() {
+        assertNamed("model.ensemble.members", "model.ensemble.members", "lstm-ae");
+        assertNamed("model.ensemble.members", "model.ensemble.members", "ensemble");
+        assertNamed("model.ensemble.members", "model.ensemble.members", "[]");
+        assertNamed("model.ensemble.width-factors", "model.ensemble.width-factors", "1,0");
+        assertNamed("model.ensemble.width-factors", "model.ensemble.width-factors", "wide");
+        assertNamed("model.ensemble.scale-quantile", "model.ensemble.scale-quantile", "0.4");
+        assertNamed("model.ensemble.combine", "model.ensemble.combine", "max");
+        assertNamed("model.ensemble.feature-error-scaling", "model.ensemble.feature-error-scaling", "sometimes");
+    }
+
+    private static void assertNamed(String setting, String key, String value) {
+        LakeadException e = assertThrows(LakeadException.class,
+                () -> EnsembleSpec.from(Settings.defaults().with(key, value)));
+        assertTrue(e.getMessage().contains("'" + setting + "'"), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), "one line: " + e.getMessage());
+    }
+}
