@@ -156,7 +156,7 @@ public final class ScoreStep {
                 double t = r.getDouble(th) * factor;
                 v[th] = t;
                 v[an] = r.getDouble(sc) > t;
-                v[nz] = t != 0 ? r.getDouble(sc) / t : null;
+                v[nz] = normalized(r.getDouble(sc), t);
                 return RowFactory.create(v);
             }
         };
@@ -200,9 +200,20 @@ public final class ScoreStep {
                 lit(t.value()));
     }
 
-    /** score ÷ threshold, null for a zero threshold. */
+    /**
+     * The score in units of its threshold: score ÷ threshold for a positive threshold, and in general
+     * 1 + (score − threshold) ÷ |threshold|, so that it rises with the score and is above 1 exactly when the record
+     * is flagged even where scores and thresholds are negative (a VAE's Gaussian log-likelihood); null for a zero
+     * threshold.
+     */
     static Column normalized(Column score, Column threshold) {
-        return functions.when(threshold.notEqual(0), score.divide(threshold));
+        return functions.when(threshold.notEqual(0),
+                lit(1.0).plus(score.minus(threshold).divide(functions.abs(threshold))));
+    }
+
+    /** {@link #normalized(Column, Column)} for one value. */
+    static Double normalized(double score, double threshold) {
+        return threshold != 0 ? 1.0 + (score - threshold) / Math.abs(threshold) : null;
     }
 
     /**
