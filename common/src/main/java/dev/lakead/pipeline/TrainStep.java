@@ -64,6 +64,11 @@ public final class TrainStep {
         if (ctx.files().exists(checkpoints)) { // the bundle holds the result now
             ctx.files().delete(checkpoints);
         }
+        String parent = checkpoints.substring(0, checkpoints.lastIndexOf('/'));
+        if (s.string("train.checkpoint-dir").isBlank() && ctx.files().exists(parent)
+                && ctx.files().childDirectories(parent).isEmpty() && ctx.files().filesUnder(parent).isEmpty()) {
+            ctx.files().delete(parent); // no other training in progress: leave only the versions
+        }
         return new Result(bundle, trained);
     }
 }
