@@ -2,7 +2,8 @@
 # The LSTM Autoencoder on SKAB (per-experiment models, protocol of shared/datasets/README.md) on an embedded
 # local Spark, next to the published leaderboard.
 # Usage: bench/skab.sh [skab-dir [--set key=value ...]]   (default ../shared/datasets/skab)
-# Last line: skab f1=<x> far=<y> mar=<z> point_adjusted_f1=<w>   (FAR and MAR in %)
+# Last line: skab f1=<x> far=<y> mar=<z> point_adjusted_f1=<w> entity_parallelism=<p>   (FAR and MAR in %;
+#   p = the per-experiment trainings' summed time / their wall time, nan with --model-path)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DATA="$(cd "${1:-$ROOT/../shared/datasets/skab}" && pwd)"

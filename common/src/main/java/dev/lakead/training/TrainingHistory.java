@@ -43,6 +43,7 @@ public final class TrainingHistory implements java.io.Serializable {
     private int bestEpoch;
     private boolean stoppedEarly;
     private int workers;
+    private double parallelism = Double.NaN;
 
     public void add(Epoch e) {
         epochs.add(e);
@@ -102,6 +103,16 @@ public final class TrainingHistory implements java.io.Serializable {
         return workers;
     }
 
+    /** Trainings that run as independent tasks (one model per entity): the sum of their times ÷ the wall time. */
+    public void parallelism(double parallelism) {
+        this.parallelism = parallelism;
+    }
+
+    /** NaN when the training was not a set of independent tasks. */
+    public double parallelism() {
+        return parallelism;
+    }
+
     /** Training samples per second over all epochs (Spark overhead included). */
     public double samplesPerSecond() {
         double s = epochs.stream().mapToDouble(Epoch::seconds).sum();
@@ -148,6 +159,9 @@ public final class TrainingHistory implements java.io.Serializable {
         m.put("training_rows", trainingRows);
         m.put("holdout_rows", holdoutRows);
         m.put("workers", workers);
+        if (!Double.isNaN(parallelism)) {
+            m.put("parallelism", parallelism);
+        }
         m.put("epochs_run", epochs.size());
         m.put("best_epoch", bestEpoch);
         m.put("stopped_early", stoppedEarly);

@@ -112,6 +112,10 @@ class LstmPipelineTest extends SparkTestSupport {
         TrainStep.Result trained = TrainStep.run(JobContext.of(spark, s));
         var models = (dev.lakead.models.lstm.PerEntityModels) trained.bundle().model();
         assertEquals(java.util.Set.of("m1", "m2", "m3"), models.models().keySet());
+        // the entities trained as separate tasks, side by side on local[2] (a single task would give at most 1.0;
+        // the bound leaves room for a busy machine)
+        double parallelism = trained.trained().history().parallelism();
+        assertTrue(parallelism > 1.05, "sum of entity training times / wall time = " + parallelism);
         // the bundle round-trips with its per-entity models
         var reloaded = (dev.lakead.models.lstm.PerEntityModels) JobContext.of(spark,
                 s.with("model.path", trained.bundle().path())).loadBundle().model();

@@ -69,9 +69,12 @@ final class BenchSkabJob extends SparkJob {
                 "evaluate.where", "seq >= " + trainRows,
                 "evaluate.output-dir", base + "/report");
         ModelBundle bundle;
+        double parallelism = Double.NaN; // not measured when an already-trained bundle is scored
         if (modelPath == null) {
             PreprocessStep.run(JobContext.of(ctx.spark(), s.with("input.where", "seq < " + trainRows)));
-            bundle = TrainStep.run(JobContext.of(ctx.spark(), s)).bundle();
+            TrainStep.Result trained = TrainStep.run(JobContext.of(ctx.spark(), s));
+            bundle = trained.bundle();
+            parallelism = trained.trained().history().parallelism();
         } else {
             bundle = JobContext.of(ctx.spark(), s.with("model.path", modelPath)).loadBundle();
         }
@@ -94,7 +97,10 @@ final class BenchSkabJob extends SparkJob {
                 r.metrics().rocAuc(), cm.total(), seconds, bundle.model().hyperparameters().entrySet()
                         .stream().filter(e -> !e.getKey().equals("entity_thresholds")).toList());
         printWhereTheErrorsAre(ctx, base + "/scores", out);
-        out.printf(Locale.ROOT, "skab f1=%.3f far=%.2f mar=%.2f point_adjusted_f1=%.3f%n", f1, far, mar, paF1);
+        out.printf(Locale.ROOT, "per-entity training: sum of entity times / wall time = %.2f on %d cores%n",
+                parallelism, ctx.spark().sparkContext().defaultParallelism());
+        out.printf(Locale.ROOT, "skab f1=%.3f far=%.2f mar=%.2f point_adjusted_f1=%.3f entity_parallelism=%.2f%n", f1,
+                far, mar, paF1, parallelism);
         out.flush();
     }
 

@@ -25,9 +25,9 @@ record EntityTrainer(LstmAutoencoderSpec spec, int epochs, int batchSize, String
                      float[] scalingFloors) implements Serializable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EntityTrainer.class);
 
-    /** What a task sends back: the entity's serialized model, threshold and loss per epoch. */
+    /** What a task sends back: the entity's serialized model, threshold, loss per epoch and training seconds. */
     record Result(String entity, byte[] model, EntityScaling scaling, double threshold, double[] epochLoss,
-                  int windows) implements Serializable {
+                  int windows, double seconds) implements Serializable {
     }
 
     Result train(String entity, Iterable<Row> windowRows) {
@@ -63,10 +63,11 @@ record EntityTrainer(LstmAutoencoderSpec spec, int epochs, int batchSize, String
         ScaledWindowModel model = new ScaledWindowModel(network, scaling);
         double threshold = threshold(windows, model, reader, stepsIndex);
         // executor log: one line per entity, so a long per-entity run shows its progress
+        double seconds = (System.nanoTime() - t0) / 1e9;
         LOG.info("Entity '{}': {} windows, {} epochs, loss {} -> {}, threshold {} ({} s)", entity, windows.size(),
                 epochs, String.format("%.4g", epochLoss[0]), String.format("%.4g", epochLoss[epochs - 1]),
-                String.format("%.4g", threshold), String.format("%.1f", (System.nanoTime() - t0) / 1e9));
-        return new Result(entity, network.toBytes(), scaling, threshold, epochLoss, windows.size());
+                String.format("%.4g", threshold), String.format("%.1f", seconds));
+        return new Result(entity, network.toBytes(), scaling, threshold, epochLoss, windows.size(), seconds);
     }
 
     private double threshold(List<Row> windows, ScaledWindowModel model, FeatureReader reader, int stepsIndex) {

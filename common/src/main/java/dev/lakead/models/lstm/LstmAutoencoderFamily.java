@@ -97,11 +97,14 @@ public final class LstmAutoencoderFamily implements ModelFamily {
                 s.number("threshold.pot.risk"), s.number("threshold.scale"),
                 s.choice("timeseries.aggregate", "mean", "max", "min"), floors);
         long t0 = System.nanoTime();
+        EntityPartitioner byEntity = new EntityPartitioner(windowsPerEntity(windows));
         List<EntityTrainer.Result> results = windows.javaRDD()
-                .groupBy(r -> String.valueOf(r.get(0)))
+                .keyBy(r -> String.valueOf(r.get(0)))
+                .groupByKey(byEntity)
                 .map(group -> trainer.train(group._1(), group._2()))
                 .collect();
         double seconds = (System.nanoTime() - t0) / 1e9;
+        double entitySeconds = results.stream().mapToDouble(EntityTrainer.Result::seconds).sum();
         Map<String, ScaledWindowModel> models = new TreeMap<>();
         Map<String, Double> thresholds = new TreeMap<>();
         long windowCount = 0;
@@ -118,12 +121,24 @@ public final class LstmAutoencoderFamily implements ModelFamily {
         }
         history.trainingRows(windowCount);
         history.workers(JavaSparkContext.fromSparkContext(windows.sparkSession().sparkContext()).defaultParallelism());
-        LOG.info("Trained {} per-entity models on {} windows in {} s; final mean loss {}", models.size(), windowCount,
-                Math.round(seconds), String.format("%.6f", history.lastLoss()));
+        history.parallelism(seconds > 0 ? entitySeconds / seconds : Double.NaN);
+        LOG.info("Trained {} per-entity models on {} windows in {} s ({} s of entity training: parallelism {});"
+                        + " final mean loss {}", models.size(), windowCount, Math.round(seconds),
+                Math.round(entitySeconds), String.format("%.2f", history.parallelism()),
+                String.format("%.6f", history.lastLoss()));
         Map<String, Object> hyper = new LinkedHashMap<>(spec.asMap());
         hyper.put("mode", "per-entity");
         hyper.put("entity_thresholds", thresholds);
         return new Trained(new PerEntityModels(models, thresholds, hyper), history);
+    }
+
+    /** Windows per entity (one small row per entity reaches the driver), for {@link EntityPartitioner}. */
+    private static Map<String, Long> windowsPerEntity(Dataset<Row> windows) {
+        Map<String, Long> sizes = new TreeMap<>();
+        for (Row r : windows.groupBy(windows.col(windows.columns()[0])).count().collectAsList()) {
+            sizes.put(String.valueOf(r.get(0)), r.getLong(1));
+        }
+        return sizes;
     }
 
     /**
