@@ -131,10 +131,12 @@ public final class TrainingHistory implements java.io.Serializable {
     /** The per-epoch progress line every trainer logs. */
     static void logEpoch(org.slf4j.Logger log, TrainingHistory h, int epochs) {
         Epoch e = h.epochs.get(h.epochs.size() - 1);
-        log.info("epoch {}/{} train_loss={} validation_loss={}{} ({} samples/s)", e.epoch(), epochs,
+        double perEpoch = h.epochs.stream().mapToDouble(Epoch::seconds).average().orElse(0);
+        log.info("epoch {}/{} train_loss={} validation_loss={}{} ({} samples/s, ETA {} s)", e.epoch(), epochs,
                 String.format("%.6f", e.trainLoss()),
                 Double.isNaN(e.validationLoss()) ? "-" : String.format("%.6f", e.validationLoss()),
-                components(e.components()), Math.round(e.samplesPerSecond()));
+                components(e.components()), Math.round(e.samplesPerSecond()),
+                Math.round(perEpoch * Math.max(0, epochs - e.epoch())));
     }
 
     /** The per-round progress line of models with loss components. */

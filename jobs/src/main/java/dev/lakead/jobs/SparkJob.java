@@ -4,6 +4,7 @@ import dev.lakead.LakeadException;
 import dev.lakead.config.ConfigLocation;
 import dev.lakead.config.Settings;
 import dev.lakead.io.HadoopFiles;
+import dev.lakead.io.SparkProgress;
 import dev.lakead.io.SparkSessions;
 import dev.lakead.pipeline.JobContext;
 import org.apache.spark.SparkConf;
@@ -118,7 +119,7 @@ abstract class SparkJob implements Callable<Integer> {
      */
     protected int execute(Settings settings, PrintWriter out) {
         SparkSession spark = SparkSessions.getOrCreate(settings, spec.name());
-        try {
+        try (SparkProgress progress = SparkProgress.start(spark, "lakead " + spec.name())) {
             run(JobContext.of(spark, settings), out);
         } finally {
             out.flush();
