@@ -115,6 +115,7 @@ final class BenchPerfJob extends SparkJob {
 
         out.printf("cores=%d native threads per task=%d OPENBLAS_CORETYPE=%s%n", cores, taskThreads,
                 System.getenv().getOrDefault("OPENBLAS_CORETYPE", "(unset: autodetected)"));
+        out.println(cpuAndBlas());
         NativeThreads.use(cores);
         Sgemm.Result sgemm = Sgemm.measure(1024);
         NativeThreads.use(taskThreads);
@@ -160,6 +161,43 @@ final class BenchPerfJob extends SparkJob {
                 .mapToDouble(Training::samplesPerSecond).findFirst().orElse(Double.NaN);
         out.printf("perf scoring_vs_bound=%.2f scoring_vs_pytorch=%.2f training_vs_pytorch=%.2f sgemm_gflops=%.1f%n",
                 worstVsBound, worstVsTorch, bestSpark / torchTrain, sgemm.gemmPreallocated());
+    }
+
+    /**
+     * The CPU model and the vector extensions that decide which GEMM kernels run, and the OpenBLAS kernel ND4J's
+     * BLAS picked on this CPU: ratios measured on an AVX-512 machine and on an AVX2 one differ through these.
+     */
+    static String cpuAndBlas() {
+        String model = "?";
+        java.util.Set<String> flags = new java.util.TreeSet<>();
+        try {
+            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name") && "?".equals(model)) {
+                    model = line.substring(line.indexOf(':') + 1).trim();
+                } else if (line.startsWith("flags") && flags.isEmpty()) {
+                    for (String f : line.substring(line.indexOf(':') + 1).trim().split("\\s+")) {
+                        if (f.equals("avx") || f.equals("avx2") || f.equals("fma") || f.startsWith("avx512")) {
+                            flags.add(f);
+                        }
+                    }
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            model = "unknown (" + e.getMessage() + ")";
+        }
+        String kernel;
+        try {
+            // by reflection: the OpenBLAS binding is nd4j-native's runtime dependency, absent from CUDA builds
+            Class<?> blas = Class.forName("org.bytedeco.openblas.global.openblas");
+            Object core = blas.getMethod("openblas_get_corename").invoke(null);
+            Object config = blas.getMethod("openblas_get_config").invoke(null);
+            kernel = core.getClass().getMethod("getString").invoke(core) + " ("
+                    + String.valueOf(config.getClass().getMethod("getString").invoke(config)).trim() + ")";
+        } catch (Throwable e) { // another BLAS backend (CUDA) or no OpenBLAS binding
+            kernel = "unknown (" + e + ")";
+        }
+        return "cpu=" + model + " vector_extensions=" + (flags.isEmpty() ? "none" : String.join(",", flags))
+                + " openblas_kernel=" + kernel;
     }
 
     private Scoring scoreShape(JobContext ctx, PrintWriter out, Path script, Path dir, int d, List<Integer> hidden,

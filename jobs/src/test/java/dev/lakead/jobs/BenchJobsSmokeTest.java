@@ -51,6 +51,9 @@ class BenchJobsSmokeTest {
                 "--epochs", "1", "--no-pytorch", "--workdir", dir.resolve("perf").toString());
         assertLastLine(r, "perf scoring_vs_bound=(" + NUMBER + ") scoring_vs_pytorch=(" + NUMBER
                 + ") training_vs_pytorch=(" + NUMBER + ") sgemm_gflops=(" + NUMBER + ")");
+        // the CPU's vector extensions and the BLAS kernel in use, which decide the ratios on another machine
+        assertTrue(Pattern.compile("cpu=.+ vector_extensions=\\S+ openblas_kernel=\\w+ \\(").matcher(r.out()).find(),
+                r.out());
     }
 
     @Test
