@@ -101,6 +101,20 @@ public final class TableReader {
     /** The column where Spark's JSON schema inference puts lines that are not JSON. */
     private static final String JSON_CORRUPT = "_corrupt_record";
 
+    /**
+     * A Parquet table a setting names (a score table, labels): a missing path, or a folder without Parquet files
+     * (Spark cannot infer a schema), fails naming the setting.
+     */
+    public static Dataset<Row> parquet(SparkSession spark, String path, String setting) {
+        requireExists(spark, path, setting);
+        try {
+            return spark.read().parquet(path);
+        } catch (Exception e) { // AnalysisException, checked in Java's eyes
+            throw new LakeadException("Cannot read the Parquet table at " + path + " (setting '" + setting + "'): "
+                    + firstLine(e.getMessage()), e);
+        }
+    }
+
     /** Applies a SQL filter given by a setting; a bad filter fails naming that setting. */
     public static Dataset<Row> filtered(Dataset<Row> df, String where, String setting, String path) {
         if (where == null || where.isBlank()) {
