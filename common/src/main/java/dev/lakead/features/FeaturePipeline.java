@@ -139,6 +139,11 @@ public final class FeaturePipeline {
                 .cast(DataTypes.DoubleType)).otherwise(d);
     }
 
+    /** True when a feature value cannot be used as it is (null, NaN or infinite): imputation fills it. */
+    public static Column unusable(String column) {
+        return cleaned(col(column)).isNull();
+    }
+
     /** True when every feature of the row is missing (null, NaN or infinite): nothing to learn from. */
     public static Column allMissing(List<String> columns) {
         List<Column> missing = new ArrayList<>();

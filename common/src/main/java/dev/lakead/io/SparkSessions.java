@@ -9,8 +9,9 @@ import java.util.Map;
 
 /**
  * Builds the job's SparkSession: spark-submit's master wins, else the spark.master setting (local[*]). The catalog
- * that score tables are registered in follows catalog.type: an embedded Derby-backed Hive metastore under
- * catalog.dir for local runs (so a later session or spark-sql sees the tables), the cluster's Hive metastore
+ * that score tables are registered in follows catalog.type: a Derby-backed Hive metastore under catalog.dir for
+ * local runs (so a later session or spark-sql sees the tables), served to every local job at once by
+ * {@link LocalCatalog}, the cluster's Hive metastore
  * (hive-site.xml / spark.hadoop.hive.metastore.uris) otherwise, or Spark's in-memory catalog.
  */
 public final class SparkSessions {
@@ -25,7 +26,8 @@ public final class SparkSessions {
         if (!probe.contains("spark.master")) {
             builder.master(master);
         }
-        catalog(builder, settings, master.startsWith("local"), probe);
+        boolean sharedCatalog = catalog(builder, settings, master.startsWith("local"), probe)
+                && LocalCatalog.available();
         // Re-running a job over the same input partitions must replace them, never append.
         builder.config("spark.sql.sources.partitionOverwriteMode", "dynamic");
         for (Map.Entry<String, String> e : settings.map("spark.conf").entrySet()) {
@@ -42,6 +44,10 @@ public final class SparkSessions {
             builder.config("spark.executorEnv.OMP_NUM_THREADS", String.valueOf(NativeThreads.perTask(probe, threads)));
         }
         SparkSession session = builder.getOrCreate();
+        if (sharedCatalog) {
+            LocalCatalog.initialize(session, localCatalogDir(settings.required("catalog.dir")),
+                    catalogPort(settings));
+        }
         NativeThreads.use(NativeThreads.perTask(session.sparkContext().getConf())); // local mode: this JVM runs the tasks
         return session;
     }
@@ -63,7 +69,8 @@ public final class SparkSessions {
         }
     }
 
-    private static void catalog(SparkSession.Builder builder, Settings settings, boolean local, SparkConf submitted) {
+    /** Sets up the catalog; true when it is the shared local one ({@link LocalCatalog}). */
+    private static boolean catalog(SparkSession.Builder builder, Settings settings, boolean local, SparkConf submitted) {
         String type = settings.choice("catalog.type", "auto", "hive-derby", "hive", "in-memory");
         if ("auto".equals(type)) {
             type = !hiveAvailable() ? "in-memory" : local ? "hive-derby" : "hive";
@@ -75,12 +82,25 @@ public final class SparkSessions {
             case "hive-derby" -> {
                 String dir = localCatalogDir(settings.required("catalog.dir"));
                 builder.config("spark.sql.catalogImplementation", "hive")
-                        .config("spark.hadoop.javax.jdo.option.ConnectionURL",
-                                "jdbc:derby:;databaseName=" + dir + "/metastore_db;create=true")
-                        .config("spark.sql.warehouse.dir", dir + "/warehouse");
-                System.setProperty("derby.system.home", dir); // derby.log there, not in the working directory
+                        .config("spark.sql.warehouse.dir", dir + "/warehouse")
+                        // a new metastore database gets its tables, whatever the JDBC URL
+                        .config("spark.hadoop.datanucleus.schema.autoCreateAll", "true")
+                        .config("spark.hadoop.hive.metastore.schema.verification", "false");
+                if (LocalCatalog.available()) { // shared by every local job through one Derby network server
+                    builder.config("spark.hadoop.javax.jdo.option.ConnectionURL",
+                                    LocalCatalog.connect(dir, catalogPort(settings)))
+                            .config("spark.hadoop.javax.jdo.option.ConnectionDriverName", LocalCatalog.driver());
+                } else { // the cluster jar has no Derby network server: embedded, one JVM at a time
+                    builder.config("spark.hadoop.javax.jdo.option.ConnectionURL",
+                            "jdbc:derby:;databaseName=" + dir + "/metastore_db;create=true");
+                    System.setProperty("derby.system.home", dir); // derby.log there, not in the working directory
+                }
+                return true;
             }
-            case "hive" -> builder.config("spark.sql.catalogImplementation", "hive");
+            case "hive" -> {
+                builder.config("spark.sql.catalogImplementation", "hive");
+                return false;
+            }
             default -> {
                 builder.config("spark.sql.catalogImplementation", "in-memory");
                 // Spark's default warehouse is spark-warehouse/ in the driver's working directory, where the catalog
@@ -90,8 +110,17 @@ public final class SparkSessions {
                 if (!dir.isBlank() && !submitted.contains("spark.sql.warehouse.dir")) {
                     builder.config("spark.sql.warehouse.dir", dir.replaceAll("/+$", "") + "/warehouse");
                 }
+                return false;
             }
         }
+    }
+
+    private static int catalogPort(Settings settings) {
+        int port = settings.integer("catalog.port");
+        if (port < 1 || port > 65535) {
+            throw new dev.lakead.LakeadException("Setting 'catalog.port' must be a TCP port (1-65535), got " + port);
+        }
+        return port;
     }
 
     /**

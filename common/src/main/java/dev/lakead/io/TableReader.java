@@ -14,23 +14,57 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
-/** Reads the input table (Parquet directory with Hive-style partitions, or CSV) described by input.* settings. */
+/**
+ * Reads the input table (Parquet directory with Hive-style partitions, CSV or JSON lines) described by input.*
+ * settings; {@link InputAudit} then checks its records.
+ */
 public final class TableReader {
     private static final Logger LOG = LoggerFactory.getLogger(TableReader.class);
 
     private TableReader() {
     }
 
-    /** A table read from storage together with the partition columns found in its directory layout. */
-    public record Table(Dataset<Row> rows, List<String> partitionColumns, String path) {
+    /**
+     * A table read from storage together with the partition columns found in its directory layout, and how it was
+     * read (so that {@link InputAudit} can read a text table again with the feature columns typed).
+     */
+    public record Table(Dataset<Row> rows, List<String> partitionColumns, String path, Source source) {
+    }
+
+    /** Where and how a table is read: format, CSV options and the filter. */
+    public record Source(String path, String format, boolean csvHeader, String csvDelimiter, String where) {
+        /** CSV and JSON: records are parsed from text, so some may not parse (malformed). */
+        public boolean text() {
+            return !"parquet".equals(format);
+        }
+
+        /**
+         * The text table read with a given schema and one of Spark's parse modes (PERMISSIVE, DROPMALFORMED,
+         * FAILFAST); corruptColumn, when not null, is the column that PERMISSIVE fills with a malformed line.
+         */
+        public Dataset<Row> readText(SparkSession spark, org.apache.spark.sql.types.StructType schema, String mode,
+                                     String corruptColumn) {
+            DataFrameReader reader = spark.read().schema(schema).option("mode", mode);
+            if (corruptColumn != null) {
+                reader = reader.option("columnNameOfCorruptRecord", corruptColumn);
+            }
+            Dataset<Row> df = "csv".equals(format)
+                    ? reader.option("header", csvHeader).option("delimiter", csvDelimiter).csv(path)
+                    : reader.json(path);
+            return filtered(df, where, "input.where", path);
+        }
     }
 
     public static Table read(SparkSession spark, Settings settings) {
-        return read(spark, settings.required("input.path"), settings.choice("input.format", "parquet", "csv"),
+        return read(spark, settings.required("input.path"), settings.choice("input.format", FORMATS),
                 settings.bool("input.csv.header"), settings.string("input.csv.delimiter"), settings.string("input.where"));
     }
+
+    /** Values of the setting input.format. */
+    public static final String[] FORMATS = {"parquet", "csv", "json"};
 
     public static Table read(SparkSession spark, String path, String format, boolean csvHeader, String csvDelimiter,
                              String where) {
@@ -40,7 +74,12 @@ public final class TableReader {
         try {
             if ("csv".equals(format)) {
                 df = reader.option("header", csvHeader).option("delimiter", csvDelimiter)
-                        .option("inferSchema", true).option("mode", "FAILFAST").csv(path);
+                        .option("inferSchema", true).csv(path);
+            } else if ("json".equals(format)) {
+                df = reader.json(path);
+                if (Arrays.asList(df.columns()).contains(JSON_CORRUPT)) { // lines that did not parse: InputAudit's
+                    df = df.drop(JSON_CORRUPT);
+                }
             } else {
                 df = reader.parquet(path);
             }
@@ -48,11 +87,32 @@ public final class TableReader {
             throw new LakeadException("Cannot read " + format + " table at " + path + " (setting 'input.path'): "
                     + firstLine(e.getMessage()), e);
         }
+        if (df.columns().length == 0) { // an empty file or directory: Spark infers no columns at all
+            throw new LakeadException("The " + format + " table at " + path + " (setting 'input.path') is empty: no"
+                    + " columns and no rows");
+        }
         df = filtered(df, where, "input.where", path);
         List<String> partitions = partitionColumns(spark, path);
         LOG.info("Input {} ({}): {} columns, partition columns {}{}", path, format, df.columns().length, partitions,
                 where == null || where.isBlank() ? "" : ", filter: " + where);
-        return new Table(df, partitions, path);
+        return new Table(df, partitions, path, new Source(path, format, csvHeader, csvDelimiter, where));
+    }
+
+    /** The column where Spark's JSON schema inference puts lines that are not JSON. */
+    private static final String JSON_CORRUPT = "_corrupt_record";
+
+    /**
+     * A Parquet table a setting names (a score table, labels): a missing path, or a folder without Parquet files
+     * (Spark cannot infer a schema), fails naming the setting.
+     */
+    public static Dataset<Row> parquet(SparkSession spark, String path, String setting) {
+        requireExists(spark, path, setting);
+        try {
+            return spark.read().parquet(path);
+        } catch (Exception e) { // AnalysisException, checked in Java's eyes
+            throw new LakeadException("Cannot read the Parquet table at " + path + " (setting '" + setting + "'): "
+                    + firstLine(e.getMessage()), e);
+        }
     }
 
     /** Applies a SQL filter given by a setting; a bad filter fails naming that setting. */

@@ -60,8 +60,7 @@ public final class EvaluateStep {
         Settings s = ctx.settings();
         String path = s.string("evaluate.input-path").isBlank() ? s.required("score.output-path")
                 : s.string("evaluate.input-path");
-        TableReader.requireExists(ctx.spark(), path, "evaluate.input-path");
-        Dataset<Row> scores = ctx.spark().read().parquet(path);
+        Dataset<Row> scores = TableReader.parquet(ctx.spark(), path, "evaluate.input-path");
         String where = s.string("evaluate.where");
         scores = TableReader.filtered(scores, where, "evaluate.where", path);
         String label = s.required("evaluate.label-column");
@@ -139,8 +138,7 @@ public final class EvaluateStep {
             throw new LakeadException("Setting '" + prefix + ".join-columns' is required with " + prefix
                     + ".labels-path");
         }
-        TableReader.requireExists(ctx.spark(), labelsPath, prefix + ".labels-path");
-        Dataset<Row> labels = ctx.spark().read().parquet(labelsPath);
+        Dataset<Row> labels = TableReader.parquet(ctx.spark(), labelsPath, prefix + ".labels-path");
         for (String k : keys) {
             if (!Arrays.asList(labels.columns()).contains(k) || !Arrays.asList(scores.columns()).contains(k)) {
                 throw new LakeadException("Join column '" + k + "' (setting '" + prefix + ".join-columns') must be in both"

@@ -101,6 +101,11 @@ public final class MonitorStep {
             sinks.add(env.sinkDecorator().apply(c.build(env.environment(), redactor, http, cfg.ladder())));
         }
 
+        // the score table before the state: a missing one stops the run before the state directory is created
+        String path = cfg.scoresPath();
+        Dataset<Row> table = TableReader.parquet(ctx.spark(), path, "monitor.scores-path");
+        table = TableReader.filtered(table, cfg.where(), "monitor.where", path);
+
         Outbox outbox = new Outbox(ctx.files(), cfg.stateDir());
         Map<String, Outbox.Entry> entries = outbox.load();
         int pruned = outbox.prune(entries, now.minus(cfg.retention()));
@@ -109,10 +114,6 @@ public final class MonitorStep {
         }
         Set<String> delivered = outbox.delivered();
 
-        String path = cfg.scoresPath();
-        TableReader.requireExists(ctx.spark(), path, "monitor.scores-path");
-        Dataset<Row> table = ctx.spark().read().parquet(path);
-        table = TableReader.filtered(table, cfg.where(), "monitor.where", path);
         Optional<Instant> watermark = cfg.newOnly() ? outbox.watermark() : Optional.empty();
         if (watermark.isPresent()) {
             table = table.where(col(AnomalySelection.SCORED_AT).gt(lit(Timestamp.from(watermark.get()))));

@@ -5,6 +5,7 @@ import dev.lakead.features.FeaturePipeline;
 import dev.lakead.features.FeaturePreprocessor;
 import dev.lakead.features.FeatureSelection;
 import dev.lakead.io.ColumnRef;
+import dev.lakead.io.InputAudit;
 import dev.lakead.io.TableReader;
 import dev.lakead.models.ModelFamilies;
 import org.apache.spark.sql.Column;
@@ -36,7 +37,7 @@ public final class PreprocessStep {
     }
 
     public record Result(String preparedPath, List<String> featureColumns, long inputRows, long excludedRows,
-                         long trainingRows) {
+                         long trainingRows, InputAudit.Report audit) {
     }
 
     public static Result run(JobContext ctx) {
@@ -67,11 +68,17 @@ public final class PreprocessStep {
             carried.add(segment);
             notFeatures.add(segment);
         }
-        List<String> columns = FeatureSelection.resolve(table.rows().schema(), s, notFeatures);
+        // configured columns are audited as numbers (a few bad values in text input do not make them text columns),
+        // then checked on the audited table's types
+        List<String> configured = s.strings("features.columns");
+        InputAudit.Audited audited = InputAudit.audit(ctx.spark(), table, configured.isEmpty()
+                ? FeatureSelection.resolve(table.rows().schema(), s, notFeatures) : configured, s, "features.columns");
+        Dataset<Row> input = audited.rows();
+        List<String> columns = FeatureSelection.resolve(input.schema(), s, notFeatures);
         LOG.info("Feature columns ({}): {}", columns.size(), columns);
 
         Column allMissing = FeaturePipeline.allMissing(columns);
-        Row counts = table.rows().agg(count(lit(1)), sum(when(allMissing, 1).otherwise(0))).first();
+        Row counts = input.agg(count(lit(1)), sum(when(allMissing, 1).otherwise(0))).first();
         long inputRows = counts.getLong(0);
         long excluded = counts.isNullAt(1) ? 0 : counts.getLong(1);
         long training = inputRows - excluded;
@@ -81,7 +88,7 @@ public final class PreprocessStep {
             throw new dev.lakead.LakeadException("No training rows in " + table.path()
                     + (s.string("input.where").isBlank() ? "" : " matching input.where '" + s.string("input.where") + "'"));
         }
-        Dataset<Row> rows = table.rows().where(not(allMissing));
+        Dataset<Row> rows = input.where(not(allMissing));
         FeaturePipeline pipeline = new FeaturePreprocessor(columns, s.choice("features.scaler",
                 FeaturePreprocessor.STANDARD, FeaturePreprocessor.MINMAX, FeaturePreprocessor.ROBUST)).fit(rows);
 
@@ -93,12 +100,13 @@ public final class PreprocessStep {
         info.put("input_rows", inputRows);
         info.put("excluded_rows_all_features_missing", excluded);
         info.put("training_rows", training);
+        info.put("input_audit", audited.report().toMap());
         List<Column> keep = new ArrayList<>();
         carried.forEach(c -> keep.add(ColumnRef.col(c)));
         keep.add(ColumnRef.col(FeaturePipeline.FEATURES));
         PreparedData.write(ctx.files(), out, pipeline,
                 pipeline.transform(rows).select(keep.toArray(new Column[0])), info);
         LOG.info("Prepared training data written to {}", out);
-        return new Result(out, columns, inputRows, excluded, training);
+        return new Result(out, columns, inputRows, excluded, training, audited.report());
     }
 }

@@ -3,6 +3,7 @@ package dev.lakead.pipeline;
 import dev.lakead.LakeadException;
 import dev.lakead.bundle.ModelBundle;
 import dev.lakead.config.Settings;
+import dev.lakead.io.InputAudit;
 import dev.lakead.io.ScoreTableWriter;
 import dev.lakead.io.TableReader;
 import dev.lakead.models.AnomalyModel;
@@ -58,7 +59,8 @@ public final class ScoreStep {
     }
 
     /** @param threshold the threshold in force (the bundle's, or its score mode's with score.mode) */
-    public record Result(String outputPath, String tableName, ModelBundle bundle, Threshold threshold) {
+    public record Result(String outputPath, String tableName, ModelBundle bundle, Threshold threshold,
+                         InputAudit.Report audit, String runRecord) {
     }
 
     public static Result run(JobContext ctx) {
@@ -73,7 +75,11 @@ public final class ScoreStep {
         }
         LOG.info("Scoring with {} {} {} (threshold {})", bundle.metadata().get("model_type"), bundle.name(),
                 bundle.version(), threshold.describe());
-        TableReader.Table input = TableReader.read(ctx.spark(), s);
+        TableReader.Table table = TableReader.read(ctx.spark(), s);
+        InputAudit.Audited audited = InputAudit.audit(ctx.spark(), table, bundle.pipeline().columns(), s,
+                "the model's feature columns");
+        TableReader.Table input = new TableReader.Table(audited.rows(), table.partitionColumns(), table.path(),
+                table.source());
         List<String> partitions = s.strings("score.partition-columns");
         List<String> keys = new ArrayList<>(s.strings("score.key-columns"));
         if (threshold.perSegment() && !keys.contains(threshold.segmentColumn())) {
@@ -96,14 +102,16 @@ public final class ScoreStep {
                 ? family.scoreRecords(bundle.pipeline().transform(input.rows()), pass, model, s)
                 : BatchScorer.scoreRaw(input.rows(), pass, bundle.pipeline(), model,
                 s.positiveInt("score.batch-size"), outputs);
-        Dataset<Row> table = withDecision(scored, bundle, threshold, Timestamp.from(Instant.now()), pass, partitions);
+        Instant scoredAt = Instant.now();
+        Dataset<Row> out = withDecision(scored, bundle, threshold, Timestamp.from(scoredAt), pass, partitions);
         if (adaptive) {
-            table = adaptive(table, s, halfLife, s.longValue("threshold.adaptive.warmup"));
+            out = adaptive(out, s, halfLife, s.longValue("threshold.adaptive.warmup"));
         }
 
-        String out = s.required("score.output-path");
-        ScoreTableWriter.write(table, out, partitions, s.string("score.table-name"));
-        return new Result(out, s.string("score.table-name"), bundle, threshold);
+        String path = s.required("score.output-path");
+        ScoreTableWriter.write(out, path, partitions, s.string("score.table-name"));
+        String record = ScoreRun.write(ctx.files(), path, scoredAt, bundle, threshold, s, audited.report());
+        return new Result(path, s.string("score.table-name"), bundle, threshold, audited.report(), record);
     }
 
     /**

@@ -43,9 +43,9 @@ public final class ThresholdAdjustStep {
         ModelBundle bundle = ctx.loadBundle();
         String path = s.string("threshold.adjust.scores-path").isBlank() ? s.required("score.output-path")
                 : s.string("threshold.adjust.scores-path");
-        TableReader.requireExists(ctx.spark(), path, "threshold.adjust.scores-path");
         String where = s.string("threshold.adjust.where");
-        Dataset<Row> recent = TableReader.filtered(ctx.spark().read().parquet(path), where, "threshold.adjust.where",
+        Dataset<Row> recent = TableReader.filtered(TableReader.parquet(ctx.spark(), path,
+                        "threshold.adjust.scores-path"), where, "threshold.adjust.where",
                 path).where(col(ScoreStep.MODEL_NAME).equalTo(bundle.name()));
         String label = s.string("threshold.adjust.label-column");
         Dataset<Row> input = recent;

@@ -117,7 +117,7 @@ public final class ThresholdStep {
         }
         String label = s.required("threshold.validation.label-column");
         String segment = s.string("threshold.segment-column");
-        TableReader.Table table = TableReader.read(ctx.spark(), path, s.choice("input.format", "parquet", "csv"),
+        TableReader.Table table = TableReader.read(ctx.spark(), path, s.choice("input.format", TableReader.FORMATS),
                 s.bool("input.csv.header"), s.string("input.csv.delimiter"), "");
         Dataset<Row> rows = TableReader.filtered(table.rows(), s.string("threshold.validation.where"),
                 "threshold.validation.where", path);

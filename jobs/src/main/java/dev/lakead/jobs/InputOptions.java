@@ -5,15 +5,20 @@ import picocli.CommandLine.Option;
 /** The input table options shared by the jobs that read one. */
 final class InputOptions {
     @SettingKey("input.path")
-    @Option(names = "--input", paramLabel = "PATH", description = "Input table: Parquet directory or CSV (input.path).")
+    @Option(names = "--input", paramLabel = "PATH", description = "Input table: Parquet directory, CSV or JSON lines (input.path).")
     String path;
 
     @SettingKey("input.format")
-    @Option(names = "--format", paramLabel = "parquet|csv", description = "Input format (input.format).")
+    @Option(names = "--format", paramLabel = "parquet|csv|json", description = "Input format (input.format).")
     String format;
 
     @SettingKey("input.where")
     @Option(names = "--where", paramLabel = "SQL",
             description = "Rows/partitions to read, e.g. \"dt = '2026-11-29'\" (input.where).")
     String where;
+
+    @SettingKey("input.malformed")
+    @Option(names = "--malformed", paramLabel = "impute|drop|fail",
+            description = "Rows that do not parse or hold null/NaN/Inf features: impute, drop or fail (input.malformed).")
+    String malformed;
 }

@@ -30,15 +30,16 @@ final class PreprocessJob extends SparkJob {
     protected void validate(dev.lakead.config.Settings s) {
         s.required("input.path");
         s.required("prepared.path");
-        s.choice("input.format", "parquet", "csv");
+        s.choice("input.format", dev.lakead.io.TableReader.FORMATS);
         s.choice("features.scaler", "standard", "minmax");
+        dev.lakead.io.InputAudit.validate(s);
     }
 
     @Override
     protected void run(JobContext ctx, PrintWriter out) {
         PreprocessStep.Result r = PreprocessStep.run(ctx);
-        out.printf("prepared: %s%nfeatures (%d): %s%nrows: input %d, excluded %d (all features missing), training %d%n",
-                r.preparedPath(), r.featureColumns().size(), r.featureColumns(), r.inputRows(), r.excludedRows(),
-                r.trainingRows());
+        out.printf("prepared: %s%nfeatures (%d): %s%n%s%nrows: input %d, excluded %d (all features missing), training %d%n",
+                r.preparedPath(), r.featureColumns().size(), r.featureColumns(), r.audit().summary(), r.inputRows(),
+                r.excludedRows(), r.trainingRows());
     }
 }

@@ -39,13 +39,16 @@ final class ScoreJob extends SparkJob {
         s.required("input.path");
         s.required("score.output-path");
         s.positiveInt("score.batch-size");
+        s.choice("input.format", dev.lakead.io.TableReader.FORMATS);
+        dev.lakead.io.InputAudit.validate(s);
     }
 
     @Override
     protected void run(JobContext ctx, PrintWriter out) {
         ScoreStep.Result r = ScoreStep.run(ctx);
-        out.printf("model: %s%nthreshold: %s, version t%d%nscore_table: %s%n", r.bundle().path(),
-                r.threshold().describe(), r.bundle().thresholdVersion(), r.outputPath());
+        out.printf("model: %s%nthreshold: %s, version t%d%n%s%nscore_table: %s%nrun_record: %s%n", r.bundle().path(),
+                r.threshold().describe(), r.bundle().thresholdVersion(), r.audit().summary(), r.outputPath(),
+                r.runRecord());
         if (!r.tableName().isBlank()) {
             out.printf("catalog table: %s%n", r.tableName());
         }

@@ -112,7 +112,8 @@ final class SqlJob extends SparkJob {
                     throw e;
                 }
                 throw new LakeadException("SQL failed" + (statement.name() == null ? "" : " (" + statement.name() + ")")
-                        + ": " + e.getMessage().lines().findFirst().orElse("") + "\n  in: " + statement.sql());
+                        + ": " + e.getMessage().lines().findFirst().orElse("") + " (in: "
+                        + statement.sql().strip().replaceAll("\\s+", " ") + ")"); // one line, however long the SQL
             }
             if (output != null && statement.name() != null) {
                 write(last, output + "/" + statement.name(), out);

@@ -32,6 +32,27 @@ class JobErrorsTest {
     }
 
     @Test
+    void moreMalformedLinesThanTheBoundIsOneLineNamingTheSetting() throws Exception {
+        Path in = csv("in.csv", "id,temp,pressure\n1,20.5,1.0\n2,21.0\n3,x,1.2\n4,19.0,1.1\n");
+        CliRun r = CliRun.of("preprocess", "--master", "local[1]", "--input", in.toString(), "--format", "csv",
+                "--features", "temp,pressure", "--output", dir.resolve("prep").toString());
+        assertEquals(2, r.exitCode(), r.out() + r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().strip().startsWith("lakead preprocess: error: 2 of 4 rows of " + in + " (50.00%) are"
+                + " malformed"), r.err());
+        assertTrue(r.err().contains("setting 'input.max-malformed-fraction' = 0.01"), r.err());
+        assertFalse(r.err().contains("\tat "), r.err());
+        assertFalse(Files.exists(dir.resolve("prep")), "nothing written on error");
+
+        CliRun kept = CliRun.of("preprocess", "--master", "local[1]", "--input", in.toString(), "--format", "csv",
+                "--features", "temp,pressure", "--output", dir.resolve("prep").toString(),
+                "--set", "input.max-malformed-fraction=0.5", "--malformed", "drop");
+        assertEquals(0, kept.exitCode(), kept.out() + kept.err());
+        assertTrue(kept.out().contains("input: 4 rows read, 2 malformed, 0 with null/NaN/Inf features"
+                + " (values {temp=1, pressure=1}); input.malformed = drop: 2 dropped, 0 imputed, 2 used"), kept.out());
+    }
+
+    @Test
     void missingFeatureColumnIsNamed() throws Exception {
         Path in = csv("in.csv", "id,temp\n1,20.5\n2,21.0\n");
         CliRun r = CliRun.of("preprocess", "--master", "local[1]", "--input", in.toString(), "--format", "csv",
