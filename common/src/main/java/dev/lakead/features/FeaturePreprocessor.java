@@ -30,6 +30,11 @@ public final class FeaturePreprocessor {
     /** Median and interquartile range: heavy-tailed features keep their normal rows' spread. */
     public static final String ROBUST = "robust";
 
+    /** The scaler setting (features.scaler), checked against the scalers there are: the one place that lists them. */
+    public static String scaler(dev.lakead.config.Settings s) {
+        return s.choice("features.scaler", STANDARD, MINMAX, ROBUST);
+    }
+
     private final List<String> columns;
     private final String scaler;
 

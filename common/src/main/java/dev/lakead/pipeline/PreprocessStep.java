@@ -89,8 +89,7 @@ public final class PreprocessStep {
                     + (s.string("input.where").isBlank() ? "" : " matching input.where '" + s.string("input.where") + "'"));
         }
         Dataset<Row> rows = input.where(not(allMissing));
-        FeaturePipeline pipeline = new FeaturePreprocessor(columns, s.choice("features.scaler",
-                FeaturePreprocessor.STANDARD, FeaturePreprocessor.MINMAX, FeaturePreprocessor.ROBUST)).fit(rows);
+        FeaturePipeline pipeline = new FeaturePreprocessor(columns, FeaturePreprocessor.scaler(s)).fit(rows);
 
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("input_path", table.path());

@@ -20,7 +20,7 @@ final class PreprocessJob extends SparkJob {
     @Option(names = "--features", split = ",", paramLabel = "COL", description = "Feature columns in order (features.columns).")
     String[] features;
     @SettingKey("features.scaler")
-    @Option(names = "--scaler", paramLabel = "standard|minmax", description = "features.scaler")
+    @Option(names = "--scaler", paramLabel = "standard|minmax|robust", description = "features.scaler")
     String scaler;
     @SettingKey("prepared.path")
     @Option(names = "--output", paramLabel = "PATH", description = "Prepared data directory (prepared.path).")
@@ -31,7 +31,7 @@ final class PreprocessJob extends SparkJob {
         s.required("input.path");
         s.required("prepared.path");
         s.choice("input.format", dev.lakead.io.TableReader.FORMATS);
-        s.choice("features.scaler", "standard", "minmax");
+        dev.lakead.features.FeaturePreprocessor.scaler(s);
         dev.lakead.io.InputAudit.validate(s);
     }
 
