@@ -23,7 +23,28 @@ public final class LakeadCli implements Runnable {
     }
 
     public static CommandLine commandLine() {
-        return new CommandLine(new LakeadCli()).setCaseInsensitiveEnumValuesAllowed(true);
+        CommandLine cli = new CommandLine(new LakeadCli()).setCaseInsensitiveEnumValuesAllowed(true);
+        cli.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST,
+                LakeadCli::commandList);
+        return cli;
+    }
+
+    /**
+     * The jobs with their whole descriptions, wrapped: picocli's own list shows only each description's first line,
+     * which leaves most of them mid-sentence.
+     */
+    static String commandList(CommandLine.Help help) {
+        int width = help.commandSpec().usageMessage().width();
+        int nameWidth = 2 + help.subcommands().keySet().stream().mapToInt(String::length).max().orElse(10) + 2;
+        CommandLine.Help.TextTable table = CommandLine.Help.TextTable.forColumns(help.colorScheme(),
+                new CommandLine.Help.Column(nameWidth, 2, CommandLine.Help.Column.Overflow.SPAN),
+                new CommandLine.Help.Column(Math.max(20, width - nameWidth), 2,
+                        CommandLine.Help.Column.Overflow.WRAP));
+        for (java.util.Map.Entry<String, CommandLine.Help> e : help.subcommands().entrySet()) {
+            String[] lines = e.getValue().commandSpec().usageMessage().description();
+            table.addRowValues(e.getKey(), String.join(" ", lines).replaceAll("\\s+", " ").trim());
+        }
+        return table.toString();
     }
 
     @Override

@@ -21,6 +21,13 @@ class LakeadCliTest {
         for (String job : new String[]{"preprocess", "train", "threshold", "score", "evaluate", "demo", "generate"}) {
             assertTrue(r.out().contains(job), "help lists " + job + ":\n" + r.out());
         }
+        // each job's whole description, not only its first line (which stops mid-sentence)
+        String text = r.out().replaceAll("\\s+", " ");
+        for (var sub : LakeadCli.commandLine().getSubcommands().entrySet()) {
+            String[] description = sub.getValue().getCommandSpec().usageMessage().description();
+            String whole = String.join(" ", description).replaceAll("\\s+", " ").trim();
+            assertTrue(text.contains(whole), sub.getKey() + "'s description in full:\n" + r.out());
+        }
     }
 
     @ParameterizedTest
