@@ -2,7 +2,9 @@ package dev.lakead.pipeline;
 
 import dev.lakead.SparkTestSupport;
 import dev.lakead.config.Settings;
+import dev.lakead.data.HardLakeRecipes;
 import dev.lakead.data.SyntheticSensorLake;
+import dev.lakead.evaluation.LinearBaselines;
 import dev.lakead.scoring.BatchScorer;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -22,11 +24,15 @@ import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** preprocess -> train -> score -> evaluate on a generated lake with known anomalies. */
+/**
+ * preprocess -> train -> score -> evaluate on the hard generated lake (non-linear sensors, 1-sigma anomalies that
+ * break a relation between sensors), where the autoencoder has to beat the linear baselines on the same rows.
+ */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PipelineEndToEndTest extends SparkTestSupport {
-    private static final SyntheticSensorLake.Spec SPEC =
-            new SyntheticSensorLake.Spec(2_000, 4, 8, 0.03, 0.002, 11, LocalDate.of(2026, 11, 1), 4);
+    private static final SyntheticSensorLake.Spec SPEC = HardLakeRecipes.lake(HardLakeRecipes.lakeSeed("autoencoder"));
+    /** How much the autoencoder's ROC-AUC must exceed the strongest linear baseline's on the same rows. */
+    static final double MARGIN = 0.05;
     private static long lakeRows;
     private static Settings settings;
     private static TrainStep.Result trained;
@@ -37,22 +43,19 @@ class PipelineEndToEndTest extends SparkTestSupport {
     static void lake() {
         SyntheticSensorLake.write(SyntheticSensorLake.generate(spark, SPEC), path("lake"));
         lakeRows = spark.read().parquet(path("lake")).count();
-        settings = fastSettings().with(
+        settings = fastSettings().with(HardLakeRecipes.training("autoencoder")).with(
                 "input.path", path("lake"),
                 "model.name", "sensors",
                 "score.output-path", path("scores"),
                 "score.table-name", "sensor_scores",
                 "score.key-columns", "record_id,device_id,label",
-                "score.batch-size", "500",
-                "model.hidden-sizes", "32,16,4",
-                "model.learning-rate", "0.005",
-                "train.epochs", "15");
+                "score.batch-size", "500");
     }
 
     @Test
     @Order(1)
     void trainsThroughSparkAndWritesABundle() {
-        Settings train = settings.with("input.where", "dt < '2026-11-03' AND label = 0");
+        Settings train = settings.with("input.where", HardLakeRecipes.LAKE_TRAIN);
         PreprocessStep.Result prep = PreprocessStep.run(JobContext.of(spark, train));
         assertEquals(9, prep.featureColumns().size(), "8 sensors + firmware_version");
         assertTrue(!prep.featureColumns().contains("record_id") && !prep.featureColumns().contains("label"));
@@ -71,7 +74,7 @@ class PipelineEndToEndTest extends SparkTestSupport {
 
     @Test
     @Order(2)
-    void scoresEveryRowOnceAndEvaluatesWellOnHeldOutDays() {
+    void scoresEveryRowOnceAndBeatsTheLinearBaselinesOnHeldOutDays() {
         ScoreStep.run(JobContext.of(spark, settings));
         Dataset<Row> table = spark.read().parquet(path("scores"));
         assertEquals(lakeRows, table.count());
@@ -82,7 +85,13 @@ class PipelineEndToEndTest extends SparkTestSupport {
 
         EvaluateStep.Result eval = EvaluateStep.run(JobContext.of(spark,
                 settings.with("evaluate.where", "dt >= '2026-11-03'")));
-        assertTrue(eval.metrics().rocAuc() >= 0.95, "ROC-AUC " + eval.metrics().rocAuc());
+        // the same held-out rows, the same prepared features: PCA with every k (the best picked on these labels) and
+        // the z-score; the hard lake defeats them, the autoencoder's model of the curved surface does not
+        LinearBaselines.Result baseline = LinearBaselines.strongest(trained.bundle().pipeline(),
+                spark.read().parquet(path("lake")), HardLakeRecipes.LAKE_TRAIN, HardLakeRecipes.LAKE_TEST, "label");
+        double auc = eval.metrics().rocAuc();
+        System.out.printf("quality autoencoder roc_auc=%.4f baseline %s%n", auc, baseline);
+        assertTrue(auc >= baseline.auc() + MARGIN, "autoencoder ROC-AUC " + auc + " vs baseline " + baseline);
         assertTrue(new File(eval.reportPath()).isFile());
         // the HTML report sits next to the JSON, with every figure it references
         File html = new File(eval.htmlPath());
@@ -94,7 +103,8 @@ class PipelineEndToEndTest extends SparkTestSupport {
             assertTrue(f.isFile() && f.length() > 5_000, png + " written");
         }
         assertTrue(page.contains("actual anomaly") && page.contains("f1-score"), "confusion matrix and report");
-        assertTrue((double) eval.report().get("average_precision") > 0.8, "AP " + eval.report());
+        // 3 % anomalies: a random ranking has an average precision of 0.03
+        assertTrue((double) eval.report().get("average_precision") > 0.3, "AP " + eval.report());
     }
 
     @Test
@@ -127,7 +137,14 @@ class PipelineEndToEndTest extends SparkTestSupport {
         assertEquals(2, bundle.thresholdVersion());
         assertEquals("max-f1", bundle.threshold().method());
         assertEquals(t.value(), bundle.threshold().value(), 0);
-        assertTrue((double) t.parameters().get("validation_f1") > 0.8, "F1 on validation " + t.parameters());
+        // the F1-maximising threshold does at least as well on that day as the training threshold (95th percentile
+        // of the training scores), whose decisions the score table holds (up to the curve's binning)
+        Row day3 = spark.read().parquet(path("scores")).where("dt = '2026-11-03'").selectExpr(
+                "sum(CAST(is_anomaly AND label = 1 AS INT))", "sum(CAST(is_anomaly AS INT))", "sum(label)").first();
+        double trainingF1 = 2.0 * day3.getLong(0) / (day3.getLong(1) + day3.getLong(2));
+        double validationF1 = (double) t.parameters().get("validation_f1");
+        assertTrue(validationF1 >= trainingF1 - 0.01 && validationF1 > 0.3, "F1 on validation " + t.parameters()
+                + " vs the training threshold's " + trainingF1);
         assertTrue(new File(bundle.path(), "thresholds/t1.json").isFile(), "the training threshold is kept");
         assertTrue(new File(bundle.path(), "thresholds/t2.json").isFile());
 
@@ -287,7 +304,7 @@ class PipelineEndToEndTest extends SparkTestSupport {
         PromoteStep.Result first = PromoteStep.run(JobContext.of(spark, s.with("model.path", trained.bundle().path())),
                 false);
         assertTrue(first.promoted(), "no champion yet");
-        assertTrue(first.challengerMetric() > 0.95, "ROC-AUC " + first.challengerMetric());
+        assertTrue(first.challengerMetric() > 0.9, "ROC-AUC " + first.challengerMetric());
 
         // a barely trained challenger (one epoch, tiny learning rate) must lose against it
         weak = TrainStep.run(JobContext.of(spark, s.with("input.where",

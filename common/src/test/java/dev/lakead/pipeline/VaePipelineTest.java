@@ -2,7 +2,9 @@ package dev.lakead.pipeline;
 
 import dev.lakead.SparkTestSupport;
 import dev.lakead.config.Settings;
+import dev.lakead.data.HardLakeRecipes;
 import dev.lakead.data.SyntheticSensorLake;
+import dev.lakead.evaluation.LinearBaselines;
 import dev.lakead.models.vae.VaeModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -13,17 +15,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.File;
-import java.time.LocalDate;
 import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The VAE through the same pipeline: distributed training, deterministic scores, latent export and plot. */
+/**
+ * The VAE through the same pipeline on the hard lake: distributed training, better than the linear baselines on the
+ * same rows, deterministic scores, latent export and plot.
+ */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class VaePipelineTest extends SparkTestSupport {
-    private static final SyntheticSensorLake.Spec SPEC =
-            new SyntheticSensorLake.Spec(2_000, 4, 8, 0.03, 0.002, 13, LocalDate.of(2026, 11, 1), 4);
+    private static final SyntheticSensorLake.Spec SPEC = HardLakeRecipes.lake(HardLakeRecipes.lakeSeed("vae"));
+    /** How much the VAE's ROC-AUC must exceed the strongest linear baseline's on the same rows. */
+    static final double MARGIN = 0.05;
     private static Settings settings;
     private static long lakeRows;
     private static double auc;
@@ -32,28 +37,20 @@ class VaePipelineTest extends SparkTestSupport {
     static void lake() {
         SyntheticSensorLake.write(SyntheticSensorLake.generate(spark, SPEC), path("lake"));
         lakeRows = spark.read().parquet(path("lake")).count();
-        settings = fastSettings().with(
+        settings = fastSettings().with(HardLakeRecipes.training("vae")).with(
                 "input.path", path("lake"),
-                "features.scaler", "standard",
-                "model.type", "vae",
                 "model.name", "sensors-vae",
-                "model.hidden-sizes", "32,16",
-                "model.vae.latent-size", "4",
-                "model.learning-rate", "0.005",
-                "train.epochs", "40",
-                "train.batch-size-per-worker", "64",
-                "train.averaging-frequency", "4",
                 "score.output-path", path("scores"),
                 "score.table-name", "",
                 "score.key-columns", "record_id,label",
                 "score.latent-export", "columns",
-                "evaluate.where", "dt >= '2026-11-03'");
-        PreprocessStep.run(JobContext.of(spark, settings.with("input.where", "dt < '2026-11-03' AND label = 0")));
+                "evaluate.where", HardLakeRecipes.LAKE_TEST);
+        PreprocessStep.run(JobContext.of(spark, settings.with("input.where", HardLakeRecipes.LAKE_TRAIN)));
     }
 
     @Test
     @Order(1)
-    void trainsThroughSparkScoresAndPlotsTheLatentSpace() {
+    void trainsThroughSparkBeatsTheLinearBaselinesAndPlotsTheLatentSpace() {
         TrainStep.Result trained = TrainStep.run(JobContext.of(spark, settings));
         var h = trained.trained().history();
         assertEquals(2, h.workers());
@@ -69,7 +66,10 @@ class VaePipelineTest extends SparkTestSupport {
 
         EvaluateStep.Result eval = EvaluateStep.run(JobContext.of(spark, settings));
         auc = eval.metrics().rocAuc();
-        assertTrue(auc >= 0.95, "ROC-AUC " + auc);
+        LinearBaselines.Result baseline = LinearBaselines.strongest(trained.bundle().pipeline(),
+                spark.read().parquet(path("lake")), HardLakeRecipes.LAKE_TRAIN, HardLakeRecipes.LAKE_TEST, "label");
+        System.out.printf("quality vae roc_auc=%.4f baseline %s%n", auc, baseline);
+        assertTrue(auc >= baseline.auc() + MARGIN, "VAE ROC-AUC " + auc + " vs baseline " + baseline);
         File png = new File(path("reports"), EvaluateStep.LATENT_PNG);
         assertTrue(png.isFile() && png.length() > 10_000, "latent space figure written");
         assertEquals(png.getPath(), eval.report().get("latent_space_png"));
@@ -95,6 +95,7 @@ class VaePipelineTest extends SparkTestSupport {
         assertEquals(1, trained.trained().history().workers());
         ScoreStep.run(JobContext.of(spark, single));
         double singleAuc = EvaluateStep.run(JobContext.of(spark, single)).metrics().rocAuc();
-        assertTrue(Math.abs(singleAuc - auc) <= 0.02, "2 workers " + auc + " vs 1 worker " + singleAuc);
+        // averaging loses nothing against one partition (on the hard lake it gains: 0.96 against 0.90 at 40 epochs)
+        assertTrue(auc >= singleAuc - 0.02, "2 workers " + auc + " vs 1 worker " + singleAuc);
     }
 }

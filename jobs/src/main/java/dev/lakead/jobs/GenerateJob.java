@@ -10,7 +10,9 @@ import java.time.LocalDate;
 
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = {"Write a synthetic sensor data lake (Parquet partitioned by dt) with labelled anomalies:",
-                "correlated sensors driven by a daily cycle, load and ambient temperature, plus spikes and shifts."})
+                "correlated sensors driven by a daily cycle, load and ambient temperature, plus spikes and shifts",
+                "(--difficulty easy), or sensors on a curved surface of two hidden drivers with 1-sigma anomalies that",
+                "break the relation between sensors, not a level (--difficulty hard)."})
 final class GenerateJob extends SparkJob {
     @Option(names = "--output", required = true, paramLabel = "PATH", description = "Table directory to (over)write.")
     String output;
@@ -31,14 +33,20 @@ final class GenerateJob extends SparkJob {
     @Option(names = "--partitions", defaultValue = "8", description = "Spark partitions used to generate. Default: ${DEFAULT-VALUE}.")
     int partitions;
 
+    @Option(names = "--difficulty", defaultValue = "easy", paramLabel = "easy|hard",
+            description = "easy: linear sensors, anomalies of 1.5-5.5 sigma; hard: non-linear sensors, anomalies of"
+                    + " 1 sigma off their relation (PCA and z-scores miss most). Default: ${DEFAULT-VALUE}.")
+    SyntheticSensorLake.Difficulty difficulty;
+
     SyntheticSensorLake.Spec spec() {
         return new SyntheticSensorLake.Spec(rowsPerDay, days, sensors, anomalyRate, missingRate, seed,
-                LocalDate.parse(start), partitions);
+                LocalDate.parse(start), partitions, difficulty);
     }
 
     @Override
     protected void run(JobContext ctx, PrintWriter out) {
         SyntheticSensorLake.write(SyntheticSensorLake.generate(ctx.spark(), spec()), output);
-        out.printf("lake: %s (%d rows, %d daily partitions, %d sensors)%n", output, rowsPerDay * days, days, sensors);
+        out.printf("lake: %s (%d rows, %d daily partitions, %d sensors, %s)%n", output, rowsPerDay * days, days, sensors,
+                difficulty.name().toLowerCase(java.util.Locale.ROOT));
     }
 }

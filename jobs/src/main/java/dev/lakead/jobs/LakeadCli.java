@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         description = "Deep-learning anomaly detection on Spark: preprocess -> train -> threshold -> score -> evaluate -> monitor.",
         subcommands = {PreprocessJob.class, TrainJob.class, ThresholdJob.class, ScoreJob.class, EvaluateJob.class,
                 MonitorJob.class, DemoJob.class, GenerateJob.class, BenchScoringJob.class, BenchTabularJob.class,
-                BenchSkabJob.class, BenchTsJob.class, BenchAnoGanJob.class, SqlJob.class, DriftJob.class, RetrainRecommendedJob.class, PromoteJob.class, BenchRealtimeJob.class, BenchPerfJob.class, BenchBlasJob.class,
+                BenchSkabJob.class, BenchTsJob.class, BenchAnoGanJob.class, SqlJob.class, DriftJob.class, RetrainRecommendedJob.class, PromoteJob.class, BenchRealtimeJob.class, BenchPerfJob.class, BenchBlasJob.class, BenchTestcheckJob.class,
                 CommandLine.HelpCommand.class})
 public final class LakeadCli implements Runnable {
     @CommandLine.Spec

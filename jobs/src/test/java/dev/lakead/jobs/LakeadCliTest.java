@@ -40,6 +40,21 @@ class LakeadCliTest {
     }
 
     @Test
+    void generateTakesADifficultyEasyByDefault() {
+        picocli.CommandLine hard = LakeadCli.commandLine();
+        hard.parseArgs("generate", "--output", "/lake", "--difficulty", "hard");
+        assertEquals(dev.lakead.data.SyntheticSensorLake.Difficulty.HARD,
+                ((GenerateJob) hard.getSubcommands().get("generate").getCommand()).spec().difficulty());
+        picocli.CommandLine plain = LakeadCli.commandLine();
+        plain.parseArgs("generate", "--output", "/lake");
+        assertEquals(dev.lakead.data.SyntheticSensorLake.Difficulty.EASY,
+                ((GenerateJob) plain.getSubcommands().get("generate").getCommand()).spec().difficulty());
+        CliRun bad = CliRun.of("generate", "--output", "/lake", "--difficulty", "medium");
+        assertEquals(2, bad.exitCode());
+        assertTrue(bad.err().contains("--difficulty") && bad.err().contains("medium"), bad.err());
+    }
+
+    @Test
     void dryRunValidatesAndPrintsTheEffectiveSettings() {
         CliRun r = CliRun.of("score", "--dry-run", "--input", "/data/readings", "--output", "/data/scores",
                 "--model", "/models/sensors/v7", "--where", "dt = '2026-11-29'",
