@@ -63,7 +63,7 @@ class RealtimeScorerTest extends SparkTestSupport {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"autoencoder", "vae", "anogan"})
+    @ValueSource(strings = {"autoencoder", "vae", "anogan", "ensemble"})
     void realtimeScoresAreTheBatchScores(String type) {
         String bundle = trainAndScore(type, settings);
         assertSameAsBatch(RealtimeScorer.load(bundle), path("scores-" + type));

@@ -48,9 +48,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * classes folder). The test therefore submits exactly the jar a user deploys, not the classes folder.
  *
  * <p>Tests share one cluster and run in order: (1) demo pipeline on the cluster vs. the same demo in local mode;
- * (2) an executor JVM is killed while scoring runs; (3) a score job whose driver is killed mid-write leaves the
- * previous partitions intact; (4) the demo in cluster deploy mode with every path, the settings file included, on
- * the cluster's HDFS and extraJavaOptions of the submission's own; (5) a settings file shipped with --files and a
+ * (2) an executor JVM is killed while scoring runs; (3) one is killed during a parameter-averaging round of
+ * training; (4) a score job whose driver is killed mid-write leaves the
+ * previous partitions intact; (5) the demo in cluster deploy mode with every path, the settings file included, on
+ * the cluster's HDFS and extraJavaOptions of the submission's own; (6) a settings file shipped with --files and a
  * setting given as --conf spark.lakead.*, in cluster deploy mode. The cluster is stopped in {@link #stopCluster()} (and by a shutdown hook).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -124,25 +125,36 @@ class LocalClusterTest {
     void scoringSurvivesAKilledExecutor() throws Exception {
         assertTrue(clusterDemo != null && Files.isDirectory(clusterDemo.resolve("models")), "needs test 1's bundle");
         Path output = work.resolve("scores-fault");
-        Run run = scoreAndThen(output, "kill-executor", (appId, driver) -> {
-            ProcessHandle executor = ProcessHandle.allProcesses()
-                    .filter(p -> p.info().commandLine().map(c -> c.contains("CoarseGrainedExecutorBackend")
-                            && c.contains(appId)).orElse(false))
-                    .findFirst().orElseThrow(() -> new AssertionError("no executor JVM of " + appId));
-            executor.destroyForcibly();
-        });
+        Run run = scoreAndThen(output, "kill-executor", (appId, driver) -> killAnExecutor(appId));
         assertEquals(0, run.exitCode, "score job after an executor was killed: " + run.describe());
-        List<JsonNode> events = events(run.appId);
-        long lost = events.stream().filter(e -> "SparkListenerTaskEnd".equals(e.path("Event").asText())
-                && "ExecutorLostFailure".equals(e.path("Task End Reason").path("Reason").asText())).count();
-        boolean removed = events.stream().anyMatch(e -> "SparkListenerExecutorRemoved".equals(e.path("Event").asText()));
-        assertTrue(removed, "the killed executor was not removed");
-        assertTrue(lost > 0, "no scoring task was lost with the executor (killed too late?)");
+        assertTrue(lostTasks(run.appId) > 0, "no scoring task was lost with the executor (killed too late?)");
         assertExactlyOnce(output);
     }
 
     @Test
     @Order(3)
+    void trainingSurvivesAnExecutorKilledDuringAnAveragingRound() throws Exception {
+        assertTrue(clusterDemo != null && Files.isDirectory(clusterDemo.resolve("prepared/sensor-autoencoder")),
+                "needs test 1's data");
+        Path root = work.resolve("models-fault");
+        String[] args = {"--prepared", clusterDemo.resolve("prepared/sensor-autoencoder").toString(),
+                "--model-root", root.toString(), "--model-name", "fault", "--model-version", "v1", "--epochs", "10",
+                "--set", "catalog.type=in-memory", "--set", "train.workers=2",
+                "--set", "train.early-stopping-patience=0",
+                // one averaging round per epoch of small batches: each round's tasks run long enough to be hit
+                "--set", "train.batch-size-per-worker=8", "--set", "train.averaging-frequency=1000"};
+        Run run = submitAndThen("train", args, "treeAggregate at ParameterAveragingTrainingMaster",
+                "kill-executor-training", (appId, driver) -> killAnExecutor(appId));
+        assertEquals(0, run.exitCode, "train job after an executor was killed: " + run.describe());
+        assertTrue(lostTasks(run.appId) > 0, "no training task was lost with the executor (killed too late?)");
+        // the round was retried: every epoch ran and the bundle is complete and loads
+        JsonNode metadata = JSON.readTree(root.resolve("fault/v1/metadata.json").toFile());
+        assertEquals(10, metadata.path("training").path("epochs_run").asInt(), metadata.toString());
+        assertTrue(Files.isRegularFile(root.resolve("fault/v1/manifest.json")));
+    }
+
+    @Test
+    @Order(4)
     void interruptedScoreKeepsThePreviousPartitions() throws Exception {
         Path output = work.resolve("scores-fault"); // complete after test 2
         assertTrue(Files.isDirectory(output), "needs test 2's score table");
@@ -161,7 +173,7 @@ class LocalClusterTest {
      * module options that Spark and the cluster (conf/java-opts) supply.
      */
     @Test
-    @Order(4)
+    @Order(5)
     void clusterDeployModeRunsThePipelineWithEverythingOnHdfs() throws Exception {
         String hdfs = cluster.hdfsUrl();
         String config = hdfs + "/lakead/conf/cluster-demo.conf";
@@ -211,7 +223,7 @@ class LocalClusterTest {
      * its name on a cluster-mode driver (no local copy there), and --conf spark.lakead.* sets a setting.
      */
     @Test
-    @Order(5)
+    @Order(6)
     void clusterDeployModeReadsASettingsFileShippedWithFiles() throws Exception {
         String shipped = cluster.hdfsUrl() + "/lakead/conf/shipped.conf";
         writeHdfs(shipped, "lakead { model.name = shipped-settings, prepared.path = \"" + cluster.hdfsUrl()
@@ -232,7 +244,6 @@ class LocalClusterTest {
 
     /** Rescores the demo lake into {@code output} with many small tasks; runs the action once scoring tasks run. */
     Run scoreAndThen(Path output, String name, Action action) throws Exception {
-        int uiPort = LocalStandaloneCluster.freePort();
         String[] args = {"--input", clusterDemo.resolve("lake/sensor_readings").toString(),
                 "--model", clusterDemo.resolve("models/sensor-autoencoder/v1").toString(),
                 "--output", output.toString(), "--batch-size", "64",
@@ -240,9 +251,36 @@ class LocalClusterTest {
                 // many small input splits: the scoring stage has tens of tasks, so it is still running when we act
                 "--set", "spark.conf.spark.sql.files.maxPartitionBytes=8192",
                 "--set", "spark.conf.spark.sql.files.openCostInBytes=1024"};
+        return submitAndThen("score", args, "ScoreTableWriter", name, action);
+    }
+
+    /** Kills one executor JVM of the application (the Worker starts a new one). */
+    static void killAnExecutor(String appId) {
+        ProcessHandle executor = ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains("CoarseGrainedExecutorBackend")
+                        && c.contains(appId)).orElse(false))
+                .findFirst().orElseThrow(() -> new AssertionError("no executor JVM of " + appId));
+        executor.destroyForcibly();
+    }
+
+    /** Tasks that ended because their executor was lost, and whether an executor was removed. */
+    long lostTasks(String appId) throws Exception {
+        List<JsonNode> events = events(appId);
+        boolean removed = events.stream().anyMatch(e -> "SparkListenerExecutorRemoved".equals(e.path("Event").asText()));
+        assertTrue(removed, "the killed executor was not removed");
+        return events.stream().filter(e -> "SparkListenerTaskEnd".equals(e.path("Event").asText())
+                && "ExecutorLostFailure".equals(e.path("Task End Reason").path("Reason").asText())).count();
+    }
+
+    /**
+     * Submits {@code job} in client mode and runs the action once a stage whose name contains {@code stageName} has
+     * tasks running and tasks still to start.
+     */
+    Run submitAndThen(String job, String[] args, String stageName, String name, Action action) throws Exception {
+        int uiPort = LocalStandaloneCluster.freePort();
         File out = work.resolve(name + ".out").toFile();
         File err = work.resolve(name + ".err").toFile();
-        Process driver = cluster.submit(submitArgs() + " --conf spark.ui.port=" + uiPort, out, err, "score", args);
+        Process driver = cluster.submit(submitArgs() + " --conf spark.ui.port=" + uiPort, out, err, job, args);
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         String appId = null;
         boolean acted = false;
@@ -258,9 +296,12 @@ class LocalClusterTest {
                 JsonNode stages = JSON.readTree(get(http, "http://127.0.0.1:" + uiPort + "/api/v1/applications/"
                         + appId + "/stages?status=active"));
                 for (JsonNode st : stages) {
-                    if (st.path("name").asText().contains("ScoreTableWriter") && st.path("numActiveTasks").asInt() > 0
-                            && st.path("numCompleteTasks").asInt() + st.path("numActiveTasks").asInt()
-                            < st.path("numTasks").asInt()) {
+                    // scoring: act while tasks are still to start; an averaging round has one task per worker,
+                    // all running at once, so there it is enough that they run
+                    boolean pending = st.path("numCompleteTasks").asInt() + st.path("numActiveTasks").asInt()
+                            < st.path("numTasks").asInt();
+                    if (st.path("name").asText().contains(stageName) && st.path("numActiveTasks").asInt() > 0
+                            && (pending || !"score".equals(job))) {
                         action.run(appId, driver);
                         acted = true;
                         break;
@@ -271,7 +312,7 @@ class LocalClusterTest {
         }
         if (!driver.waitFor(300, TimeUnit.SECONDS)) driver.destroyForcibly().waitFor();
         Run run = new Run(driver.exitValue(), Files.readString(out.toPath()), Files.readString(err.toPath()), appId);
-        assertTrue(acted, name + ": the scoring stage was never seen running; " + run.describe());
+        assertTrue(acted, name + ": no '" + stageName + "' stage was seen running; " + run.describe());
         return run;
     }
 
