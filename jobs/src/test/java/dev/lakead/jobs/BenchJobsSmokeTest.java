@@ -134,7 +134,7 @@ class BenchJobsSmokeTest {
         CliRun r2 = run("bench-skab", "--data-dir", data.toString(), "--train-rows", "100",
                 "--workdir", dir.resolve("skab").toString(), "--set", "train.epochs=1");
         assertLastLine(r2, "skab f1=(" + NUMBER + ") far=(" + NUMBER + ") mar=(" + NUMBER + ") point_adjusted_f1=("
-                + NUMBER + ")");
+                + NUMBER + ") entity_parallelism=(" + NUMBER + ")");
     }
 
     @Test
