@@ -71,7 +71,8 @@ public final class ThresholdStep {
     private static Threshold computeOne(JobContext ctx, PreparedData prepared, ModelFamily family,
                                         AnomalyModel model) {
         Settings s = ctx.settings();
-        String segment = s.string("threshold.segment-column");
+        ThresholdConfig cfg = ThresholdConfig.from(s);
+        String segment = cfg.segmentColumn();
         boolean labelled = ThresholdCalculator.needsLabels(ThresholdCalculator.method(s));
         if (!labelled && !segment.isBlank()
                 && !java.util.Arrays.asList(prepared.features().columns()).contains(segment)) {
@@ -90,9 +91,9 @@ public final class ThresholdStep {
             }
             // which validation data produced it, kept in the bundle with the value
             java.util.Map<String, Object> params = new java.util.LinkedHashMap<>(t.parameters());
-            params.put("validation_path", s.string("threshold.validation.path"));
-            params.put("validation_where", s.string("threshold.validation.where"));
-            params.put("validation_label_column", s.string("threshold.validation.label-column"));
+            params.put("validation_path", cfg.validationPath());
+            params.put("validation_where", cfg.validationWhere());
+            params.put("validation_label_column", cfg.validationLabel());
             return new Threshold(t.value(), t.method(), params, t.scoreStats(), t.segmentColumn(), t.segments());
         } finally {
             scores.unpersist();

@@ -34,16 +34,17 @@ final class ValidationTable {
      */
     static Dataset<Row> scores(JobContext ctx, FeaturePipeline pipeline, ModelFamily family, AnomalyModel model) {
         Settings s = ctx.settings();
-        String path = s.string("threshold.validation.path");
+        ThresholdConfig cfg = ThresholdConfig.from(s);
+        String path = cfg.validationPath();
         if (path.isBlank()) {
             throw new LakeadException("Threshold method '" + ThresholdCalculator.method(s) + "' needs a labelled"
                     + " validation table: set 'threshold.validation.path'");
         }
-        String label = s.required("threshold.validation.label-column");
-        String segment = s.string("threshold.segment-column");
+        String label = cfg.requiredValidationLabel();
+        String segment = cfg.segmentColumn();
         TableReader.Table table = TableReader.read(ctx.spark(), path, s.choice("input.format", TableReader.FORMATS),
                 s.bool("input.csv.header"), s.string("input.csv.delimiter"), "");
-        Dataset<Row> rows = TableReader.filtered(table.rows(), s.string("threshold.validation.where"),
+        Dataset<Row> rows = TableReader.filtered(table.rows(), cfg.validationWhere(),
                 "threshold.validation.where", path);
         List<String> columns = Arrays.asList(rows.columns());
         for (String c : segment.isBlank() ? List.of(label) : List.of(label, segment)) {
