@@ -1,7 +1,7 @@
 package dev.lakead.evaluation;
 
 import dev.lakead.io.HadoopFiles;
-import dev.lakead.scoring.BatchScorer;
+import dev.lakead.table.ScoreTable;
 import org.apache.spark.ml.feature.PCA;
 import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.ml.linalg.Vector;
@@ -46,8 +46,8 @@ public final class LatentSpacePlot {
     public static int draw(Dataset<Row> labelled, String label, long rows, int maxPoints, long seed,
                            HadoopFiles files, String pngPath) {
         List<String> latent = latentColumns(labelled);
-        Dataset<Row> withVector = latent.size() == 1 && latent.get(0).equals(BatchScorer.LATENT)
-                ? labelled.withColumn(VEC, col(BatchScorer.LATENT))
+        Dataset<Row> withVector = latent.size() == 1 && latent.get(0).equals(ScoreTable.LATENT)
+                ? labelled.withColumn(VEC, col(ScoreTable.LATENT))
                 : new VectorAssembler().setInputCols(latent.toArray(new String[0])).setOutputCol(VEC)
                 .transform(labelled);
         double fraction = Math.min(1.0, maxPoints * 1.2 / Math.max(1, rows));
@@ -97,9 +97,9 @@ public final class LatentSpacePlot {
 
     static List<String> latentColumns(Dataset<Row> scores) {
         List<String> cols = Arrays.stream(scores.columns())
-                .filter(c -> c.equals(BatchScorer.LATENT) || c.matches(BatchScorer.LATENT + "_\\d+"))
+                .filter(c -> c.equals(ScoreTable.LATENT) || c.matches(ScoreTable.LATENT + "_\\d+"))
                 .collect(Collectors.toList());
-        cols.sort((a, b) -> a.equals(BatchScorer.LATENT) ? -1 : b.equals(BatchScorer.LATENT) ? 1
+        cols.sort((a, b) -> a.equals(ScoreTable.LATENT) ? -1 : b.equals(ScoreTable.LATENT) ? 1
                 : Integer.compare(Integer.parseInt(a.substring(7)), Integer.parseInt(b.substring(7))));
         return cols;
     }

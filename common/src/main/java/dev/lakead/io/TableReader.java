@@ -170,7 +170,7 @@ public final class TableReader {
         }
     }
 
-    static String firstLine(String s) {
+    public static String firstLine(String s) {
         if (s == null) {
             return "";
         }

@@ -1,7 +1,6 @@
 package dev.lakead.monitoring;
 
 import dev.lakead.LakeadException;
-import dev.lakead.scoring.BatchScorer;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -27,6 +26,12 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import static dev.lakead.io.ColumnRef.col;
+import static dev.lakead.table.ScoreTable.FEATURE_ERRORS;
+import static dev.lakead.table.ScoreTable.MODEL_NAME;
+import static dev.lakead.table.ScoreTable.MODEL_VERSION;
+import static dev.lakead.table.ScoreTable.SCORE;
+import static dev.lakead.table.ScoreTable.SCORED_AT;
+import static dev.lakead.table.ScoreTable.THRESHOLD;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
@@ -37,12 +42,6 @@ import static org.apache.spark.sql.functions.when;
  * deterministic alert id. The driver only gets counts and at most a bounded number of episodes.
  */
 public final class AnomalySelection {
-    public static final String SCORE = BatchScorer.SCORE;
-    public static final String THRESHOLD = "threshold";
-    public static final String MODEL_NAME = "model_name";
-    public static final String MODEL_VERSION = "model_version";
-    public static final String SCORED_AT = "scored_at";
-    public static final String FEATURE_ERRORS = BatchScorer.FEATURE_ERRORS;
     /** Log partition of score tables without partition columns: the score run (scored_at in microseconds). */
     public static final String RUN_PARTITION = "scored_run";
 
@@ -289,11 +288,11 @@ public final class AnomalySelection {
                     .as("partition"));
         }
         fields.add(col(SCORE).as("score"));
-        fields.add(col(THRESHOLD).as("threshold"));
+        fields.add(col(THRESHOLD).as(THRESHOLD));
         fields.add(col(RATIO).as("ratio"));
         fields.add(functions.element_at(levelNames(ladder), col(LEVEL).plus(1)).as("severity"));
         fields.add(functions.struct(col(MODEL_NAME).as("name"), col(MODEL_VERSION).as("version")).as("model"));
-        fields.add(col(SCORED_AT).as("scored_at"));
+        fields.add(col(SCORED_AT).as(SCORED_AT));
         fields.add(col(TOP).as("top_features"));
         fields.add(col(ID).as("alert_id"));
         Map<String, String> options = Map.of("timestampFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'",

@@ -3,18 +3,17 @@ package dev.lakead.pipeline;
 import dev.lakead.LakeadException;
 import dev.lakead.bundle.ModelBundle;
 import dev.lakead.config.Settings;
-import dev.lakead.io.ScoreTableWriter;
 import dev.lakead.io.TableReader;
 import dev.lakead.monitoring.DriftStatistics;
-import dev.lakead.scoring.BatchScorer;
+import dev.lakead.table.DriftTable;
+import dev.lakead.table.ScoreTable;
+import dev.lakead.table.TableFilter;
+import dev.lakead.table.TableFormats;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.Tuple2;
@@ -54,18 +53,15 @@ public final class DriftStep {
 
     public static Result run(JobContext ctx) {
         Settings s = ctx.settings();
+        DriftConfig cfg = DriftConfig.from(s);
         ModelBundle bundle = ctx.loadBundle();
-        String partition = s.required("drift.partition-column");
-        String recentWhere = s.required("drift.where");
-        String referenceWhere = referenceWhere(s, bundle);
-        int grid = s.positiveInt("drift.ks-points");
-        int bins = s.positiveInt("drift.bins");
-        double psiLimit = s.number("drift.psi-threshold");
-        double ksLimit = s.number("drift.ks-threshold");
-        if (bins > grid) {
-            throw new LakeadException("Setting 'drift.bins' (" + bins + ") must not exceed 'drift.ks-points' (" + grid
-                    + ")");
-        }
+        String partition = cfg.partitionColumn();
+        String recentWhere = cfg.where().expression();
+        String referenceWhere = referenceWhere(cfg, bundle);
+        int grid = cfg.ksPoints();
+        int bins = cfg.bins();
+        double psiLimit = cfg.psiThreshold();
+        double ksLimit = cfg.ksThreshold();
 
         TableReader.Table input = TableReader.read(ctx.spark(), s.with("input.where", ""));
         List<String> features = bundle.pipeline().columns();
@@ -78,21 +74,21 @@ public final class DriftStep {
         Map<String, Map<String, long[]>> hist = histograms(reference, recent, partition, features, grid);
 
         // the score distribution and anomaly rate, from the score table when it covers both ranges
-        String scores = s.string("drift.scores-path").isBlank() ? s.string("score.output-path")
-                : s.string("drift.scores-path");
+        ScoreTable scoreTable = cfg.scores() == null ? null : ScoreTable.at(ctx.spark(), s, cfg.scores());
+        String scores = scoreTable == null ? "" : scoreTable.path();
         Map<String, double[]> rates = new HashMap<>();
-        if (!scores.isBlank() && ctx.files().exists(scores)) {
-            Dataset<Row> scored = ctx.spark().read().parquet(scores)
-                    .where(col(ScoreStep.MODEL_NAME).equalTo(bundle.name()));
+        if (scoreTable != null && scoreTable.exists()) {
+            Dataset<Row> scored = scoreTable.read().where(ScoreTable.ofModel(bundle.name()));
             String unusable = unusableOn(scored, referenceWhere, recentWhere);
             if (unusable != null) {
                 // e.g. the training filter "label = 0" on a score table without labels: the features still drift
                 LOG.warn("Score drift skipped: a filter does not apply to the score table {} ({}); set"
                         + " drift.reference-where to a filter on {} to compare scores too", scores, unusable, partition);
             } else if (Arrays.asList(scored.columns()).contains(partition)) {
-                Dataset<Row> refScores = TableReader.filtered(scored, referenceWhere, "drift.reference-where", scores);
-                Dataset<Row> newScores = TableReader.filtered(scored, recentWhere, "drift.where", scores);
-                histograms(refScores, newScores, partition, List.of(BatchScorer.SCORE), grid).forEach((part, h) ->
+                Dataset<Row> refScores = scoreTable.filter(scored,
+                        new TableFilter(referenceWhere, "drift.reference-where"));
+                Dataset<Row> newScores = scoreTable.filter(scored, cfg.where());
+                histograms(refScores, newScores, partition, List.of(ScoreTable.SCORE), grid).forEach((part, h) ->
                         hist.computeIfAbsent(part, k -> new LinkedHashMap<>()).putAll(renamed(h)));
                 rates = anomalyRates(refScores, newScores, partition);
             }
@@ -116,7 +112,7 @@ public final class DriftStep {
                 if (drifted) {
                     reasons.add(String.format("%s=%s: %s PSI %.3f, KS %.3f", partition, part, e.getKey(), psi, ks));
                 }
-                rows.add(RowFactory.create(e.getKey(), (long) DriftStatistics.sumOf(ref),
+                rows.add(DriftTable.row(e.getKey(), (long) DriftStatistics.sumOf(ref),
                         (long) DriftStatistics.sumOf(e.getValue()), psi, ks, null, null, drifted, bundle.name(),
                         bundle.version(), now, part));
             }
@@ -125,26 +121,26 @@ public final class DriftStep {
             if (rate != null) {
                 double expected = refRate != null && refRate[1] > 0 ? refRate[0] / refRate[1] : expectedRate(bundle);
                 double observed = rate[0] / Math.max(1, rate[1]);
-                boolean high = observed > s.number("drift.anomaly-rate-factor") * Math.max(expected, 1e-6);
+                boolean high = observed > cfg.anomalyRateFactor() * Math.max(expected, 1e-6);
                 if (high) {
                     reasons.add(String.format("%s=%s: anomaly rate %.4f > %.1f x reference %.4f", partition, part,
-                            observed, s.number("drift.anomaly-rate-factor"), expected));
+                            observed, cfg.anomalyRateFactor(), expected));
                 }
-                rows.add(RowFactory.create(RATE_FEATURE, refRate == null ? null : (long) refRate[1], (long) rate[1],
+                rows.add(DriftTable.row(RATE_FEATURE, refRate == null ? null : (long) refRate[1], (long) rate[1],
                         null, null, expected, observed, high, bundle.name(), bundle.version(), now, part));
             }
         }
         if (rows.isEmpty()) {
             throw new LakeadException("No rows match drift.where '" + recentWhere + "' in " + input.path());
         }
-        String out = s.required("drift.output-path");
-        Dataset<Row> table = ctx.spark().createDataFrame(rows, schema(partition)).coalesce(1);
-        ScoreTableWriter.write(table, out, List.of(partition), s.string("drift.table-name"));
+        DriftTable table = new DriftTable(ctx.spark(), TableFormats.from(s), cfg.output(), partition);
+        table.write(rows);
+        String out = table.path();
 
         boolean retrain = !reasons.isEmpty();
         List<String> partitions = new ArrayList<>(new TreeSet<>(hist.keySet()));
         partitions.remove(REFERENCE);
-        String summaryPath = s.required("drift.summary-path");
+        String summaryPath = cfg.summaryPath();
         new DriftSummary(bundle.path(), recentWhere, partition, partitions, referenceWhere, retrain, reasons,
                 rows.size(), out, now.toInstant().toString()).write(ctx.files(), summaryPath);
         LOG.info("Drift: {} rows to {}; retrain recommended: {} {}", rows.size(), out, retrain, reasons);
@@ -167,8 +163,8 @@ public final class DriftStep {
         return null;
     }
 
-    static String referenceWhere(Settings s, ModelBundle bundle) {
-        String given = s.string("drift.reference-where");
+    static String referenceWhere(DriftConfig cfg, ModelBundle bundle) {
+        String given = cfg.referenceWhere();
         if (!given.isBlank()) {
             return given;
         }
@@ -188,7 +184,7 @@ public final class DriftStep {
 
     private static Map<String, long[]> renamed(Map<String, long[]> byFeature) {
         Map<String, long[]> out = new HashMap<>();
-        byFeature.forEach((k, v) -> out.put(k.equals(BatchScorer.SCORE) ? SCORE_FEATURE : k, v));
+        byFeature.forEach((k, v) -> out.put(k.equals(ScoreTable.SCORE) ? SCORE_FEATURE : k, v));
         return out;
     }
 
@@ -282,7 +278,7 @@ public final class DriftStep {
     /** {flagged, rows} per partition value, and for the reference under the reserved key. */
     private static Map<String, double[]> anomalyRates(Dataset<Row> reference, Dataset<Row> recent, String partition) {
         Map<String, double[]> out = new HashMap<>();
-        Column flagged = org.apache.spark.sql.functions.sum(col(ScoreStep.IS_ANOMALY).cast("long"));
+        Column flagged = org.apache.spark.sql.functions.sum(col(ScoreTable.IS_ANOMALY).cast("long"));
         Row ref = reference.agg(flagged, org.apache.spark.sql.functions.count(lit(1))).first();
         if (ref.getLong(1) > 0) {
             out.put(REFERENCE, new double[]{ref.getLong(0), ref.getLong(1)});
@@ -292,21 +288,5 @@ public final class DriftStep {
             out.put(String.valueOf(r.get(0)), new double[]{r.isNullAt(1) ? 0 : r.getLong(1), r.getLong(2)});
         }
         return out;
-    }
-
-    private static StructType schema(String partition) {
-        return DataTypes.createStructType(List.of(
-                DataTypes.createStructField("feature", DataTypes.StringType, false),
-                DataTypes.createStructField("reference_rows", DataTypes.LongType, true),
-                DataTypes.createStructField("rows", DataTypes.LongType, false),
-                DataTypes.createStructField("psi", DataTypes.DoubleType, true),
-                DataTypes.createStructField("ks", DataTypes.DoubleType, true),
-                DataTypes.createStructField("reference_rate", DataTypes.DoubleType, true),
-                DataTypes.createStructField("rate", DataTypes.DoubleType, true),
-                DataTypes.createStructField("drifted", DataTypes.BooleanType, false),
-                DataTypes.createStructField("model_name", DataTypes.StringType, false),
-                DataTypes.createStructField("model_version", DataTypes.StringType, false),
-                DataTypes.createStructField("computed_at", DataTypes.TimestampType, false),
-                DataTypes.createStructField(partition, DataTypes.StringType, false)));
     }
 }

@@ -9,8 +9,8 @@ import dev.lakead.evaluation.ConfusionMatrix;
 import dev.lakead.evaluation.EvaluationResult;
 import dev.lakead.evaluation.PointAdjustment;
 import dev.lakead.evaluation.LatentSpacePlot;
-import dev.lakead.io.TableReader;
-import dev.lakead.scoring.BatchScorer;
+import dev.lakead.table.LabelTable;
+import dev.lakead.table.ScoreTable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.slf4j.Logger;
@@ -20,7 +20,6 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import static org.apache.spark.sql.functions.col;
@@ -52,23 +51,23 @@ public final class EvaluateStep {
      * for one global threshold it ranks exactly like the raw score.
      */
     static String rankingScore(Dataset<Row> scores) {
-        return Arrays.asList(scores.columns()).contains(ScoreStep.SCORE_NORMALIZED) ? ScoreStep.SCORE_NORMALIZED
-                : BatchScorer.SCORE;
+        return Arrays.asList(scores.columns()).contains(ScoreTable.SCORE_NORMALIZED) ? ScoreTable.SCORE_NORMALIZED
+                : ScoreTable.SCORE;
     }
 
     public static Result run(JobContext ctx) {
         Settings s = ctx.settings();
-        String path = s.string("evaluate.input-path").isBlank() ? s.required("score.output-path")
-                : s.string("evaluate.input-path");
-        Dataset<Row> scores = TableReader.parquet(ctx.spark(), path, "evaluate.input-path");
-        String where = s.string("evaluate.where");
-        scores = TableReader.filtered(scores, where, "evaluate.where", path);
-        String label = s.required("evaluate.label-column");
-        String labelsPath = s.string("evaluate.labels-path");
+        EvaluateConfig cfg = EvaluateConfig.from(s);
+        ScoreTable table = ScoreTable.at(ctx.spark(), s, cfg.scores());
+        String path = table.path();
+        Dataset<Row> scores = table.read(cfg.where());
+        String where = cfg.where().expression();
+        String label = cfg.labelColumn();
+        String labelsPath = cfg.labelsPath();
         if (!Arrays.asList(scores.columns()).contains(label) && !labelsPath.isBlank()) {
-            scores = joinLabels(ctx, scores, labelsPath, label, s.strings("evaluate.join-columns"), "evaluate");
+            scores = LabelTable.join(ctx.spark(), scores, labelsPath, label, cfg.joinColumns(), EvaluateConfig.PREFIX);
         }
-        String dir = s.required("evaluate.output-dir");
+        String dir = cfg.outputDir();
         Dataset<Row> labelled = BinaryEvaluator.withBinaryLabel(scores, label).cache();
         EvaluationResult metrics;
         String latentPng = null;
@@ -76,21 +75,22 @@ public final class EvaluateStep {
         Map<String, Object> report;
         ConfusionMatrix pointAdjusted = null;
         try {
-            metrics = BinaryEvaluator.evaluateLabelled(labelled, label, rankingScore(labelled), ScoreStep.IS_ANOMALY,
-                    s.integer("evaluate.num-bins"));
-            if (s.bool("evaluate.point-adjust")) {
+            metrics = BinaryEvaluator.evaluateLabelled(labelled, label, rankingScore(labelled), ScoreTable.IS_ANOMALY,
+                    cfg.numBins());
+            if (cfg.pointAdjust()) {
                 pointAdjusted = PointAdjustment.confusion(labelled, s.required("timeseries.entity-column"),
-                        s.required("timeseries.time-column"), ScoreStep.IS_ANOMALY);
+                        s.required("timeseries.time-column"), ScoreTable.IS_ANOMALY);
             }
             if (LatentSpacePlot.available(labelled)) {
                 latentPng = dir + "/" + LATENT_PNG;
                 int points = LatentSpacePlot.draw(labelled.where(col(BinaryEvaluator.LABEL).isNotNull()),
                         BinaryEvaluator.LABEL, metrics.rows() - metrics.unlabelledRows(),
-                        s.positiveInt("evaluate.plot-max-points"), s.longValue("model.seed"), ctx.files(), latentPng);
+                        cfg.plotMaxPoints(), s.longValue("model.seed"), ctx.files(), latentPng);
                 LOG.info("Latent space of {} sampled records drawn to {}", points, latentPng);
             }
-            Row models = scores.agg(collect_set(col(ScoreStep.MODEL_NAME)), collect_set(col(ScoreStep.MODEL_VERSION)),
-                    min(col(ScoreStep.THRESHOLD)), max(col(ScoreStep.THRESHOLD))).first();
+            Row models = scores.agg(collect_set(col(ScoreTable.MODEL_NAME)),
+                    collect_set(col(ScoreTable.MODEL_VERSION)), min(col(ScoreTable.THRESHOLD)),
+                    max(col(ScoreTable.THRESHOLD))).first();
             report = summary(path, where, label, models);
             report.putAll(metrics.asMap());
             report.put("ranking_score", rankingScore(labelled));
@@ -101,7 +101,7 @@ public final class EvaluateStep {
                 report.put("point_adjusted", Map.of("classification_report", pointAdjusted.report(),
                         "confusion_matrix", pointAdjusted.asMap()));
             }
-            htmlPath = EvaluationReport.write(ctx, labelled, metrics, pointAdjusted, latentPng, report, dir);
+            htmlPath = EvaluationReport.write(ctx, cfg, labelled, metrics, pointAdjusted, latentPng, report, dir);
             report.put("report_html", htmlPath);
         } finally {
             labelled.unpersist();
@@ -129,25 +129,5 @@ public final class EvaluateStep {
         report.put("threshold_min", models.get(2));
         report.put("threshold_max", models.get(3));
         return report;
-    }
-
-    /** Joins the label column from a labels table (settings {@code <prefix>.labels-path / .join-columns}). */
-    static Dataset<Row> joinLabels(JobContext ctx, Dataset<Row> scores, String labelsPath, String label,
-                                   List<String> keys, String prefix) {
-        if (keys.isEmpty()) {
-            throw new LakeadException("Setting '" + prefix + ".join-columns' is required with " + prefix
-                    + ".labels-path");
-        }
-        Dataset<Row> labels = TableReader.parquet(ctx.spark(), labelsPath, prefix + ".labels-path");
-        for (String k : keys) {
-            if (!Arrays.asList(labels.columns()).contains(k) || !Arrays.asList(scores.columns()).contains(k)) {
-                throw new LakeadException("Join column '" + k + "' (setting '" + prefix + ".join-columns') must be in both"
-                        + " the score table and " + labelsPath);
-            }
-        }
-        List<String> cols = new java.util.ArrayList<>(keys);
-        cols.add(label);
-        Dataset<Row> slim = labels.selectExpr(cols.stream().map(c -> "`" + c + "`").toArray(String[]::new));
-        return scores.join(slim, scala.collection.JavaConverters.asScalaBuffer(keys).toSeq(), "left");
     }
 }

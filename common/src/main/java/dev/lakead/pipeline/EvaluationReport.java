@@ -8,7 +8,7 @@ import dev.lakead.evaluation.EvaluationResult;
 import dev.lakead.evaluation.HtmlReport;
 import dev.lakead.evaluation.ReportCharts;
 import dev.lakead.evaluation.ScoreHistogram;
-import dev.lakead.scoring.BatchScorer;
+import dev.lakead.table.ScoreTable;
 import dev.lakead.thresholds.ScoreCurve;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -48,8 +48,8 @@ final class EvaluationReport {
     }
 
     /** @return the HTML path; {@code json} gets the figure names and curve summaries added */
-    static String write(JobContext ctx, Dataset<Row> labelled, EvaluationResult metrics, ConfusionMatrix pointAdjusted,
-                        String latentPng, Map<String, Object> json, String dir) {
+    static String write(JobContext ctx, EvaluateConfig cfg, Dataset<Row> labelled, EvaluationResult metrics,
+                        ConfusionMatrix pointAdjusted, String latentPng, Map<String, Object> json, String dir) {
         Settings s = ctx.settings();
         HtmlReport html = new HtmlReport("Anomaly detection evaluation");
         Map<String, Object> summary = new LinkedHashMap<>();
@@ -79,7 +79,7 @@ final class EvaluationReport {
             figures.put("loss_curve", LOSS_PNG);
         }
         double threshold = json.get("threshold_min") instanceof Number n ? n.doubleValue() : Double.NaN;
-        ScoreHistogram histogram = ScoreHistogram.of(labelled, BatchScorer.SCORE, s.positiveInt("evaluate.histogram-bins"));
+        ScoreHistogram histogram = ScoreHistogram.of(labelled, ScoreTable.SCORE, cfg.histogramBins());
         ReportCharts.scoreHistogram(histogram, threshold, ctx.files(), dir + "/" + HISTOGRAM_PNG);
         boolean perRecordThresholds = !java.util.Objects.equals(json.get("threshold_min"), json.get("threshold_max"));
         html.figure(new HtmlReport.Figure(HISTOGRAM_PNG, "Anomaly scores of normal and anomalous records with the"
@@ -88,8 +88,8 @@ final class EvaluationReport {
         figures.put("score_histogram", HISTOGRAM_PNG);
         ConfusionMatrix cm = metrics.confusion();
         if (cm.tp() + cm.fn() > 0 && cm.tn() + cm.fp() > 0) {
-            ScoreCurve curve = ScoreCurve.compute(labelled, BatchScorer.SCORE, BinaryEvaluator.LABEL,
-                    s.positiveInt("evaluate.curve-bins"));
+            ScoreCurve curve = ScoreCurve.compute(labelled, ScoreTable.SCORE, BinaryEvaluator.LABEL,
+                    cfg.curveBins());
             double ap = curve.averagePrecision();
             ReportCharts.roc(curve, metrics.rocAuc(), ctx.files(), dir + "/" + ROC_PNG);
             ReportCharts.precisionRecall(curve, ap, ctx.files(), dir + "/" + PR_PNG);
@@ -107,7 +107,7 @@ final class EvaluationReport {
         }
         json.put("figures", figures);
 
-        String segment = s.string("evaluate.segment-column");
+        String segment = cfg.segmentColumn();
         String thresholdSegment = s.string("threshold.segment-column");
         if (segment.isBlank() && Arrays.asList(labelled.columns()).contains(thresholdSegment)) {
             segment = thresholdSegment; // the per-segment thresholds' column, when the table has it
@@ -119,7 +119,7 @@ final class EvaluationReport {
                         + String.join(", ", labelled.columns()));
             }
             html.section("Per segment");
-            segmentTable(labelled, segment, s.positiveInt("evaluate.max-segments"), html);
+            segmentTable(labelled, segment, cfg.maxSegments(), html);
         }
         String path = dir + "/" + HTML;
         ctx.files().writeString(path, html.render());
@@ -129,7 +129,7 @@ final class EvaluationReport {
 
     private static void segmentTable(Dataset<Row> labelled, String segment, int max, HtmlReport html) {
         Column y = col(BinaryEvaluator.LABEL);
-        Column flagged = col(ScoreStep.IS_ANOMALY);
+        Column flagged = col(ScoreTable.IS_ANOMALY);
         long total = labelled.agg(countDistinct(col(segment))).first().getLong(0);
         List<Row> rows = labelled.groupBy(col(segment).cast("string").as("segment"))
                 .agg(count(lit(1)).as("rows"), sum(when(flagged, 1).otherwise(0)).as("flagged"),

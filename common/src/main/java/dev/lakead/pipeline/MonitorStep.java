@@ -1,7 +1,6 @@
 package dev.lakead.pipeline;
 
 import dev.lakead.config.Settings;
-import dev.lakead.io.TableReader;
 import dev.lakead.monitoring.Alert;
 import dev.lakead.monitoring.AlertPlanner;
 import dev.lakead.monitoring.AlertSink;
@@ -14,6 +13,7 @@ import dev.lakead.monitoring.Outbox;
 import dev.lakead.monitoring.Redactor;
 import dev.lakead.monitoring.SeverityLadder;
 import dev.lakead.monitoring.SinkConfig;
+import dev.lakead.table.ScoreTable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.slf4j.Logger;
@@ -102,9 +102,9 @@ public final class MonitorStep {
         }
 
         // the score table before the state: a missing one stops the run before the state directory is created
-        String path = cfg.scoresPath();
-        Dataset<Row> table = TableReader.parquet(ctx.spark(), path, "monitor.scores-path");
-        table = TableReader.filtered(table, cfg.where(), "monitor.where", path);
+        ScoreTable scores = ScoreTable.at(ctx.spark(), s, cfg.scores());
+        String path = scores.path();
+        Dataset<Row> table = scores.read(cfg.where());
 
         Outbox outbox = new Outbox(ctx.files(), cfg.stateDir());
         Map<String, Outbox.Entry> entries = outbox.load();
@@ -116,12 +116,12 @@ public final class MonitorStep {
 
         Optional<Instant> watermark = cfg.newOnly() ? outbox.watermark() : Optional.empty();
         if (watermark.isPresent()) {
-            table = table.where(col(AnomalySelection.SCORED_AT).gt(lit(Timestamp.from(watermark.get()))));
+            table = table.where(col(ScoreTable.SCORED_AT).gt(lit(Timestamp.from(watermark.get()))));
         }
-        List<String> partitions = TableReader.partitionColumns(ctx.spark(), path);
+        List<String> partitions = scores.partitionColumns();
         List<String> keys = keyColumns(s, cfg, table, partitions);
         LOG.info("Monitoring {}{}{} (levels {}, keys {}, {} sink(s))", path,
-                cfg.where().isBlank() ? "" : " where " + cfg.where(),
+                cfg.where().isAll() ? "" : " where " + cfg.where().expression(),
                 watermark.map(w -> ", rows scored after " + w).orElse(""), cfg.ladder(), keys, sinks.size());
 
         AnomalySelection selection = AnomalySelection.of(table, cfg, keys, partitions);

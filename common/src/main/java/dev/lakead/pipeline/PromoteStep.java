@@ -8,7 +8,7 @@ import dev.lakead.config.Settings;
 import dev.lakead.evaluation.BinaryEvaluator;
 import dev.lakead.evaluation.EvaluationResult;
 import dev.lakead.models.ModelFamilies;
-import dev.lakead.scoring.BatchScorer;
+import dev.lakead.table.ScoreTable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.slf4j.Logger;
@@ -122,13 +122,13 @@ public final class PromoteStep {
 
     /** ROC-AUC or PR-AUC of a bundle on the labelled validation table, computed on the executors. */
     static double metric(JobContext ctx, ModelBundle bundle, String metric) {
-        Dataset<Row> scored = ThresholdStep.validationScores(ctx, bundle.pipeline(),
+        Dataset<Row> scored = ValidationTable.scores(ctx, bundle.pipeline(),
                 ModelFamilies.get(bundle.model().type()), bundle.model());
-        Dataset<Row> decided = scored.withColumn(ScoreStep.IS_ANOMALY,
-                col(BatchScorer.SCORE).gt(bundle.threshold().value())).cache();
+        Dataset<Row> decided = scored.withColumn(ScoreTable.IS_ANOMALY,
+                col(ScoreTable.SCORE).gt(bundle.threshold().value())).cache();
         try {
-            EvaluationResult r = BinaryEvaluator.evaluateLabelled(decided, BinaryEvaluator.LABEL, BatchScorer.SCORE,
-                    ScoreStep.IS_ANOMALY, 0);
+            EvaluationResult r = BinaryEvaluator.evaluateLabelled(decided, BinaryEvaluator.LABEL, ScoreTable.SCORE,
+                    ScoreTable.IS_ANOMALY, 0);
             return "pr-auc".equals(metric) ? r.prAuc() : r.rocAuc();
         } finally {
             decided.unpersist();

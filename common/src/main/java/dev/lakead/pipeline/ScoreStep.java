@@ -4,13 +4,13 @@ import dev.lakead.LakeadException;
 import dev.lakead.bundle.ModelBundle;
 import dev.lakead.config.Settings;
 import dev.lakead.io.InputAudit;
-import dev.lakead.io.ScoreTableWriter;
 import dev.lakead.io.TableReader;
 import dev.lakead.models.AnomalyModel;
 import dev.lakead.models.ModelFamilies;
 import dev.lakead.models.ModelFamily;
 import dev.lakead.models.lstm.LstmAutoencoderFamily;
 import dev.lakead.scoring.BatchScorer;
+import dev.lakead.table.ScoreTable;
 import dev.lakead.thresholds.AdaptiveThreshold;
 import dev.lakead.thresholds.Threshold;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -20,7 +20,6 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.functions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +33,10 @@ import java.util.List;
 import java.util.Set;
 
 import static dev.lakead.io.ColumnRef.col;
-import static org.apache.spark.sql.functions.lit;
+import static dev.lakead.table.ScoreTable.IS_ANOMALY;
+import static dev.lakead.table.ScoreTable.SCORE;
+import static dev.lakead.table.ScoreTable.SCORE_NORMALIZED;
+import static dev.lakead.table.ScoreTable.THRESHOLD;
 
 /**
  * score: applies a bundle (preprocessing, network, threshold) to a whole table on the executors and writes one
@@ -42,18 +44,6 @@ import static org.apache.spark.sql.functions.lit;
  */
 public final class ScoreStep {
     private static final Logger LOG = LoggerFactory.getLogger(ScoreStep.class);
-    public static final String IS_ANOMALY = "is_anomaly";
-    public static final String THRESHOLD = "threshold";
-    /**
-     * The score divided by the threshold that decided it (the record's entity or segment threshold, else the
-     * global one): 1 is the decision boundary whatever the model or entity, so SQL can rank records, set alert
-     * levels and draw one ROC across entities whose raw scores live on different scales. Null when the threshold
-     * is 0.
-     */
-    public static final String SCORE_NORMALIZED = "anomaly_score_normalized";
-    public static final String MODEL_NAME = "model_name";
-    public static final String MODEL_VERSION = "model_version";
-    public static final String SCORED_AT = "scored_at";
 
     private ScoreStep() {
     }
@@ -65,10 +55,11 @@ public final class ScoreStep {
 
     public static Result run(JobContext ctx) {
         Settings s = ctx.settings();
+        ScoreConfig cfg = ScoreConfig.from(s);
         ModelBundle bundle = ctx.loadBundle();
         AnomalyModel model = bundle.model();
         Threshold threshold = bundle.threshold();
-        String mode = s.string("score.mode").trim().toLowerCase();
+        String mode = cfg.mode();
         if (!mode.isEmpty() && !mode.equals(model.scoreMode())) {
             model = model.withScoreMode(mode);
             threshold = threshold.forScoreMode(mode);
@@ -80,13 +71,13 @@ public final class ScoreStep {
                 "the model's feature columns");
         TableReader.Table input = new TableReader.Table(audited.rows(), table.partitionColumns(), table.path(),
                 table.source());
-        List<String> partitions = s.strings("score.partition-columns");
-        List<String> keys = new ArrayList<>(s.strings("score.key-columns"));
+        List<String> partitions = cfg.partitionColumns();
+        List<String> keys = new ArrayList<>(cfg.keyColumns());
         if (threshold.perSegment() && !keys.contains(threshold.segmentColumn())) {
             keys.add(threshold.segmentColumn()); // decides each record's threshold; kept in the output
         }
         ModelFamily family = ModelFamilies.get(model.type());
-        double halfLife = s.number("threshold.adaptive.half-life");
+        double halfLife = cfg.adaptiveHalfLife();
         boolean adaptive = halfLife != 0 && family.sequence(); // time-series models: an entity's records in time order
         if (adaptive) {
             for (String c : List.of(s.required("timeseries.entity-column"), s.required("timeseries.time-column"))) {
@@ -97,21 +88,20 @@ public final class ScoreStep {
         }
         List<String> pass = passColumns(input.rows(), keys, partitions);
 
-        BatchScorer.Outputs outputs = BatchScorer.Outputs.from(s);
         Dataset<Row> scored = family.sequence()
                 ? family.scoreRecords(bundle.pipeline().transform(input.rows()), pass, model, s)
                 : BatchScorer.scoreRaw(input.rows(), pass, bundle.pipeline(), model,
-                s.positiveInt("score.batch-size"), outputs);
+                cfg.batchSize(), cfg.outputs());
         Instant scoredAt = Instant.now();
         Dataset<Row> out = withDecision(scored, bundle, threshold, Timestamp.from(scoredAt), pass, partitions);
         if (adaptive) {
-            out = adaptive(out, s, halfLife, s.longValue("threshold.adaptive.warmup"));
+            out = adaptive(out, s, halfLife, cfg.adaptiveWarmup());
         }
 
-        String path = s.required("score.output-path");
-        ScoreTableWriter.write(out, path, partitions, s.string("score.table-name"));
+        String path = cfg.table().path();
+        new ScoreTable(ctx.spark(), cfg.format(), cfg.table()).write(out, partitions);
         String record = ScoreRun.write(ctx.files(), path, scoredAt, bundle, threshold, s, audited.report());
-        return new Result(path, s.string("score.table-name"), bundle, threshold, audited.report(), record);
+        return new Result(path, cfg.table().name(), bundle, threshold, audited.report(), record);
     }
 
     /**
@@ -132,7 +122,7 @@ public final class ScoreStep {
         }
         StructType schema = table.schema();
         int e = schema.fieldIndex(entity);
-        int sc = schema.fieldIndex(BatchScorer.SCORE);
+        int sc = schema.fieldIndex(SCORE);
         int th = schema.fieldIndex(THRESHOLD);
         int an = schema.fieldIndex(IS_ANOMALY);
         int nz = schema.fieldIndex(SCORE_NORMALIZED);
@@ -164,7 +154,7 @@ public final class ScoreStep {
                 double t = r.getDouble(th) * factor;
                 v[th] = t;
                 v[an] = r.getDouble(sc) > t;
-                v[nz] = normalized(r.getDouble(sc), t);
+                v[nz] = ScoreTable.normalized(r.getDouble(sc), t);
                 return RowFactory.create(v);
             }
         };
@@ -193,73 +183,14 @@ public final class ScoreStep {
         return new ArrayList<>(pass);
     }
 
-    /** The global threshold, or each record's segment threshold (the global one for segments without one). */
-    static Column thresholdColumn(dev.lakead.thresholds.Threshold t) {
-        if (!t.perSegment() || t.segments().isEmpty()) {
-            return lit(t.value());
-        }
-        List<Column> kv = new ArrayList<>();
-        t.segments().forEach((k, v) -> {
-            kv.add(lit(k));
-            kv.add(lit(v));
-        });
-        Column bySegment = functions.map(kv.toArray(new Column[0]));
-        return functions.coalesce(functions.element_at(bySegment, col(t.segmentColumn()).cast("string")),
-                lit(t.value()));
-    }
-
-    /**
-     * The score in units of its threshold: score ÷ threshold for a positive threshold, and in general
-     * 1 + (score − threshold) ÷ |threshold|, so that it rises with the score and is above 1 exactly when the record
-     * is flagged even where scores and thresholds are negative (a VAE's Gaussian log-likelihood); null for a zero
-     * threshold.
-     */
-    static Column normalized(Column score, Column threshold) {
-        return functions.when(threshold.notEqual(0),
-                lit(1.0).plus(score.minus(threshold).divide(functions.abs(threshold))));
-    }
-
-    /** {@link #normalized(Column, Column)} for one value. */
-    static Double normalized(double score, double threshold) {
-        return threshold != 0 ? 1.0 + (score - threshold) / Math.abs(threshold) : null;
-    }
-
-    /**
-     * The score table's columns: keys, score, decision, threshold, normalised score and model identity, then
-     * partition columns.
-     */
+    /** The score table's rows ({@link ScoreTable#rows}) decided by the bundle's threshold or each entity's. */
     static Dataset<Row> withDecision(Dataset<Row> scored, ModelBundle bundle, Threshold modelThreshold,
                                      Timestamp scoredAt, List<String> pass, List<String> partitions) {
         // one threshold for the model, or each record's entity threshold (per-entity time-series models)
         boolean perEntity = Arrays.asList(scored.columns()).contains(LstmAutoencoderFamily.ENTITY_THRESHOLD);
-        Column threshold = perEntity ? col(LstmAutoencoderFamily.ENTITY_THRESHOLD) : thresholdColumn(modelThreshold);
-        List<Column> cols = new ArrayList<>();
-        for (String c : pass) {
-            if (!partitions.contains(c)) {
-                cols.add(col(c));
-            }
-        }
-        cols.add(col(BatchScorer.SCORE));
-        cols.add(col(BatchScorer.SCORE).gt(threshold).as(IS_ANOMALY));
-        cols.add(threshold.as(THRESHOLD));
-        cols.add(normalized(col(BatchScorer.SCORE), threshold).as(SCORE_NORMALIZED));
-        cols.add(lit(bundle.name()).as(MODEL_NAME));
-        cols.add(lit(bundle.version()).as(MODEL_VERSION));
-        cols.add(lit(scoredAt).as(SCORED_AT));
-        for (String c : scored.columns()) {
-            if (c.startsWith(BatchScorer.LATENT) && !pass.contains(c)) {
-                cols.add(col(c));
-            }
-        }
-        if (Arrays.asList(scored.columns()).contains(BatchScorer.FEATURE_ERRORS)) {
-            // feature name → error, so that SQL can ask feature_errors['Pressure']
-            Column names = functions.array(bundle.pipeline().columns().stream().map(functions::lit)
-                    .toArray(Column[]::new));
-            cols.add(functions.map_from_arrays(names, col(BatchScorer.FEATURE_ERRORS)).as(BatchScorer.FEATURE_ERRORS));
-        }
-        for (String p : partitions) {
-            cols.add(col(p));
-        }
-        return scored.select(cols.toArray(new Column[0]));
+        Column threshold = perEntity ? col(LstmAutoencoderFamily.ENTITY_THRESHOLD)
+                : ScoreTable.thresholdColumn(modelThreshold);
+        return ScoreTable.rows(scored, threshold, bundle.name(), bundle.version(), scoredAt,
+                bundle.pipeline().columns(), pass, partitions);
     }
 }

@@ -4,12 +4,10 @@ import dev.lakead.LakeadException;
 import dev.lakead.bundle.ModelBundle;
 import dev.lakead.config.Settings;
 import dev.lakead.evaluation.BinaryEvaluator;
-import dev.lakead.features.FeaturePipeline;
-import dev.lakead.io.TableReader;
 import dev.lakead.models.AnomalyModel;
 import dev.lakead.models.ModelFamilies;
 import dev.lakead.models.ModelFamily;
-import dev.lakead.scoring.BatchScorer;
+import dev.lakead.table.ScoreTable;
 import dev.lakead.thresholds.Threshold;
 import dev.lakead.thresholds.ThresholdCalculator;
 import org.apache.spark.sql.Dataset;
@@ -17,8 +15,6 @@ import org.apache.spark.sql.Row;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,7 +71,8 @@ public final class ThresholdStep {
     private static Threshold computeOne(JobContext ctx, PreparedData prepared, ModelFamily family,
                                         AnomalyModel model) {
         Settings s = ctx.settings();
-        String segment = s.string("threshold.segment-column");
+        ThresholdConfig cfg = ThresholdConfig.from(s);
+        String segment = cfg.segmentColumn();
         boolean labelled = ThresholdCalculator.needsLabels(ThresholdCalculator.method(s));
         if (!labelled && !segment.isBlank()
                 && !java.util.Arrays.asList(prepared.features().columns()).contains(segment)) {
@@ -83,63 +80,23 @@ public final class ThresholdStep {
                     + " 'threshold.segment-column') is not in the prepared data " + prepared.path()
                     + "; set it for the preprocess job too, which then keeps the column");
         }
-        Dataset<Row> scores = (labelled ? validationScores(ctx, prepared.pipeline(), family, model)
+        Dataset<Row> scores = (labelled ? ValidationTable.scores(ctx, prepared.pipeline(), family, model)
                 : family.scoreRecords(prepared.features(), segment.isBlank() ? List.of() : List.of(segment), model,
                 s)).cache();
         try {
-            Threshold t = ThresholdCalculator.compute(scores, BatchScorer.SCORE,
+            Threshold t = ThresholdCalculator.compute(scores, ScoreTable.SCORE,
                     labelled ? BinaryEvaluator.LABEL : null, s);
             if (!labelled) {
                 return t;
             }
             // which validation data produced it, kept in the bundle with the value
             java.util.Map<String, Object> params = new java.util.LinkedHashMap<>(t.parameters());
-            params.put("validation_path", s.string("threshold.validation.path"));
-            params.put("validation_where", s.string("threshold.validation.where"));
-            params.put("validation_label_column", s.string("threshold.validation.label-column"));
+            params.put("validation_path", cfg.validationPath());
+            params.put("validation_where", cfg.validationWhere());
+            params.put("validation_label_column", cfg.validationLabel());
             return new Threshold(t.value(), t.method(), params, t.scoreStats(), t.segmentColumn(), t.segments());
         } finally {
             scores.unpersist();
         }
-    }
-
-    /**
-     * The validation table's scores with the binary label column {@link BinaryEvaluator#LABEL}: an already-scored
-     * table (it has {@link BatchScorer#SCORE}) as is, else raw records scored with the model.
-     */
-    static Dataset<Row> validationScores(JobContext ctx, FeaturePipeline pipeline, ModelFamily family,
-                                         AnomalyModel model) {
-        Settings s = ctx.settings();
-        String path = s.string("threshold.validation.path");
-        if (path.isBlank()) {
-            throw new LakeadException("Threshold method '" + ThresholdCalculator.method(s) + "' needs a labelled"
-                    + " validation table: set 'threshold.validation.path'");
-        }
-        String label = s.required("threshold.validation.label-column");
-        String segment = s.string("threshold.segment-column");
-        TableReader.Table table = TableReader.read(ctx.spark(), path, s.choice("input.format", TableReader.FORMATS),
-                s.bool("input.csv.header"), s.string("input.csv.delimiter"), "");
-        Dataset<Row> rows = TableReader.filtered(table.rows(), s.string("threshold.validation.where"),
-                "threshold.validation.where", path);
-        List<String> columns = Arrays.asList(rows.columns());
-        for (String c : segment.isBlank() ? List.of(label) : List.of(label, segment)) {
-            if (!columns.contains(c)) {
-                throw new LakeadException("Column '" + c + "' (settings threshold.validation.label-column /"
-                        + " threshold.segment-column) is not in the validation table " + path + "; columns: "
-                        + String.join(", ", columns));
-            }
-        }
-        Dataset<Row> scored;
-        if (columns.contains(BatchScorer.SCORE)) {
-            LOG.info("Validation table {} is already scored: using its {} column", path, BatchScorer.SCORE);
-            scored = rows;
-        } else {
-            List<String> pass = new ArrayList<>(List.of(label));
-            if (!segment.isBlank() && !segment.equals(label)) {
-                pass.add(segment);
-            }
-            scored = family.scoreRecords(pipeline.transform(rows), pass, model, s);
-        }
-        return BinaryEvaluator.withBinaryLabel(scored, label);
     }
 }

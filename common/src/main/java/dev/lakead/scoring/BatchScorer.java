@@ -40,10 +40,10 @@ import static dev.lakead.io.ColumnRef.col;
  * {@value #SCORE}; nothing is collected to the driver.
  */
 public final class BatchScorer {
-    public static final String SCORE = "anomaly_score";
-    public static final String LATENT = "latent";
+    public static final String SCORE = dev.lakead.table.ScoreTable.SCORE;
+    public static final String LATENT = dev.lakead.table.ScoreTable.LATENT;
     /** Per-feature reconstruction errors, in the model's feature order (array of double). */
-    public static final String FEATURE_ERRORS = "feature_errors";
+    public static final String FEATURE_ERRORS = dev.lakead.table.ScoreTable.FEATURE_ERRORS;
 
     /** The optional output columns next to the score: the latent code and the per-feature errors. */
     public record Outputs(LatentExport latent, boolean featureErrors) implements java.io.Serializable {

@@ -161,7 +161,7 @@ final class DemoJob extends SparkJob {
         }
 
         // the source table too, so that scores can be joined back to the readings (notebooks/queries.sql)
-        dev.lakead.io.ScoreTableWriter.register(ctx.spark(), SOURCE_TABLE, lake, true);
+        dev.lakead.table.ParquetTableFormat.register(ctx.spark(), SOURCE_TABLE, lake, true, "input.path");
         String table = s.string("score.table-name");
         String sql = "SELECT dt, count(*) AS records, sum(CAST(is_anomaly AS INT)) AS flagged,\n"
                 + "       round(avg(anomaly_score), 4) AS mean_score, round(max(anomaly_score), 2) AS max_score\n"

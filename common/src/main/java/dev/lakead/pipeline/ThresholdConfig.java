@@ -1,0 +1,31 @@
+package dev.lakead.pipeline;
+
+import dev.lakead.LakeadException;
+import dev.lakead.config.Settings;
+
+/**
+ * The threshold job's own settings, read once: the segment column and the labelled validation table
+ * (threshold.validation.*) of the labelled methods and of promote. The method and its parameters are read by
+ * {@link dev.lakead.thresholds.ThresholdCalculator}; the re-adjustment's by {@link ThresholdAdjustConfig}.
+ *
+ * @param segmentColumn        threshold.segment-column ("" = one global threshold)
+ * @param validationPath       threshold.validation.path ("" = none)
+ * @param validationLabel      threshold.validation.label-column
+ * @param validationWhere      threshold.validation.where
+ */
+public record ThresholdConfig(String segmentColumn, String validationPath, String validationLabel,
+                              String validationWhere) {
+
+    public static ThresholdConfig from(Settings s) {
+        return new ThresholdConfig(s.string("threshold.segment-column"), s.string("threshold.validation.path"),
+                s.string("threshold.validation.label-column"), s.string("threshold.validation.where"));
+    }
+
+    /** The validation table's label column; fails naming the setting when it is empty. */
+    public String requiredValidationLabel() {
+        if (validationLabel.isBlank()) {
+            throw new LakeadException("Setting 'threshold.validation.label-column' is required but empty");
+        }
+        return validationLabel;
+    }
+}
