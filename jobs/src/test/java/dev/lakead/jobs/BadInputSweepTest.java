@@ -1,5 +1,6 @@
 package dev.lakead.jobs;
 
+import dev.lakead.testing.LakeadConf;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -45,24 +46,17 @@ class BadInputSweepTest {
                     i % 30 == 0 ? 1 : 0));
         }
         Files.write(csv, lines);
-        conf = dir.resolve("lakead.conf").toString();
-        Files.write(Path.of(conf), List.of(
-                "lakead {",
-                "  input { path = \"" + csv + "\", format = csv }",
-                "  features { columns = [s0, s1, s2], id-columns = [record_id] }",
-                "  prepared.path = \"" + dir.resolve("prepared") + "\"",
-                "  model { root = \"" + dir.resolve("models") + "\", name = readings, hidden-sizes = [4, 2] }",
-                "  train { epochs = 2, batch-size-per-worker = 32, workers = 1 }",
-                "  score { output-path = \"" + dir.resolve("scores") + "\", table-name = \"\","
-                        + " key-columns = [record_id, label] }",
-                "  evaluate.output-dir = \"" + dir.resolve("report") + "\"",
-                "  drift { output-path = \"" + dir.resolve("drift") + "\", summary-path = \""
-                        + dir.resolve("drift-summary.json") + "\" }",
-                "  monitor { log-path = \"" + dir.resolve("anomaly-log") + "\", state-dir = \""
-                        + dir.resolve("monitor-state") + "\" }",
-                "  threshold.validation.path = \"" + csv + "\"",
-                "  catalog { type = in-memory, dir = \"" + dir.resolve("metastore") + "\" }",
-                "}"));
+        conf = LakeadConf.forCsv(dir, csv)
+                .set("features.columns", "[s0, s1, s2]")
+                .set("features.id-columns", "[record_id]")
+                .set("model.hidden-sizes", "[4, 2]")
+                .set("train", "{ epochs = 2, batch-size-per-worker = 32, workers = 1 }")
+                .set("score.key-columns", "[record_id, label]")
+                .path("monitor.log-path", "anomaly-log")
+                .path("monitor.state-dir", "monitor-state")
+                .file("threshold.validation.path", csv)
+                .set("catalog.type", "in-memory")
+                .write();
         assertEquals(0, job("preprocess").exitCode());
         CliRun train = job("train");
         assertEquals(0, train.exitCode(), train.err());
