@@ -11,9 +11,8 @@ import picocli.CommandLine.Command;
 @Command(name = "lakead", mixinStandardHelpOptions = true, versionProvider = LakeadCli.Version.class,
         description = "Deep-learning anomaly detection on Spark: preprocess -> train -> threshold -> score -> evaluate -> monitor.",
         subcommands = {PreprocessJob.class, TrainJob.class, ThresholdJob.class, ScoreJob.class, EvaluateJob.class,
-                MonitorJob.class, DemoJob.class, GenerateJob.class, BenchScoringJob.class, BenchTabularJob.class,
-                BenchSkabJob.class, BenchTsJob.class, BenchAnoGanJob.class, SqlJob.class, DriftJob.class, RetrainRecommendedJob.class, PromoteJob.class, BenchRealtimeJob.class, BenchPerfJob.class, BenchBlasJob.class, BenchTestcheckJob.class,
-                CommandLine.HelpCommand.class})
+                MonitorJob.class, DriftJob.class, RetrainRecommendedJob.class, PromoteJob.class, SqlJob.class,
+                DemoJob.class, GenerateJob.class, CommandLine.HelpCommand.class})
 public final class LakeadCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -52,7 +51,8 @@ public final class LakeadCli implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    static final class Version implements CommandLine.IVersionProvider {
+    /** "lakead &lt;version&gt;", for -V. */
+    public static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
             return new String[]{"lakead " + CodeVersion.get()};

@@ -210,16 +210,4 @@ class BadInputSweepTest {
                 dir.resolve("no-summary.json").toString());
         assertBadInput(r, "retrain-recommended", "no-summary.json");
     }
-
-    @Test
-    void benchmarksThatReadData() throws Exception {
-        Path copy = corruptedBundle("realtime", "network.bin");
-        assertBadInput(job("bench-realtime", "--model", copy.toString(), "--input", csv.toString(), "--records", "10"),
-                "bench-realtime", "network.bin");
-        Path work = dir.resolve("bench-work");
-        assertBadInput(job("bench-tabular", "--data-dir", dir.resolve("no-data").toString(), "--workdir",
-                work.toString()), "bench-tabular", "no-data", work);
-        assertBadInput(job("bench-skab", "--data-dir", dir.resolve("no-data").toString(), "--workdir",
-                work.toString()), "bench-skab", "no-data", work);
-    }
 }

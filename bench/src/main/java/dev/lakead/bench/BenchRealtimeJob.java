@@ -1,6 +1,8 @@
-package dev.lakead.jobs;
+package dev.lakead.bench;
 
 import dev.lakead.LakeadException;
+import dev.lakead.jobs.SettingKey;
+import dev.lakead.jobs.SparkJob;
 import dev.lakead.pipeline.JobContext;
 import dev.lakead.scoring.RealtimeScorer;
 import org.apache.spark.sql.Row;
@@ -20,7 +22,8 @@ import java.util.Map;
  * micro-batch of 1,024, on records of the input table. Spark only reads the sample records.
  */
 @Command(name = "bench-realtime", mixinStandardHelpOptions = true,
-        description = {"Benchmark: real-time scorer latency per record and per batch of 1,024 (bundle loaded without",
+        description = {"Measure the real-time scorer's latency.",
+                "Benchmark: real-time scorer latency per record and per batch of 1,024 (bundle loaded without",
                 "Spark). Prints a table and a summary line."})
 final class BenchRealtimeJob extends SparkJob {
     @SettingKey("model.path")

@@ -1,4 +1,4 @@
-package dev.lakead.jobs;
+package dev.lakead.bench;
 
 import dev.lakead.bundle.ModelBundle;
 import dev.lakead.config.Settings;
@@ -6,6 +6,7 @@ import dev.lakead.data.HardLakeRecipes;
 import dev.lakead.data.SyntheticMachineSeries;
 import dev.lakead.data.SyntheticSensorLake;
 import dev.lakead.evaluation.LinearBaselines;
+import dev.lakead.jobs.SparkJob;
 import dev.lakead.models.ModelFamilies;
 import dev.lakead.pipeline.EvaluateStep;
 import dev.lakead.pipeline.JobContext;
@@ -36,7 +37,8 @@ import java.util.Map;
  * scorer gives the batch job's scores and decisions.
  */
 @Command(name = "bench-testcheck", mixinStandardHelpOptions = true,
-        description = {"Benchmark: each model family against the linear baselines on the hard synthetic lake (the quality",
+        description = {"Measure what the quality tests assert, in one run.",
+                "Benchmark: each model family against the linear baselines on the hard synthetic lake (the quality",
                 "tests' data and settings), a better challenger's promotion, real-time = batch scores.",
                 "Last line: tests hard_lake_auc_margin=<min model - baseline ROC-AUC> promote_better=ok|failed"
                         + " realtime_families=<n>"})
@@ -124,7 +126,7 @@ final class BenchTestcheckJob extends SparkJob {
 
     /** Defaults and --config, the family's recipe over them, then --set again so that a run can be made smaller. */
     private Settings recipeSettings(JobContext ctx, String family) {
-        return ctx.settings().with(HardLakeRecipes.training(family)).with(options.overrides);
+        return ctx.settings().with(HardLakeRecipes.training(family)).with(setOverrides());
     }
 
     private String lake(JobContext ctx, String base, long seed) {
