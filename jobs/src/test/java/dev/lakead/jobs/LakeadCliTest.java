@@ -31,7 +31,8 @@ class LakeadCliTest {
         var jobs = LakeadCli.commandLine().getSubcommands();
         assertEquals(jobs.size(), jobLines.size(), "one line per job:\n" + r.out());
         for (var sub : jobs.entrySet()) {
-            String summary = sub.getValue().getCommandSpec().usageMessage().description()[0];
+            var usage = sub.getValue().getCommandSpec().usageMessage(); // picocli lists a header first, if any
+            String summary = usage.header().length > 0 ? usage.header()[0] : usage.description()[0];
             assertTrue(summary.matches("[A-Z][^.]*[a-z]\\."), sub.getKey() + ": a whole sentence: " + summary);
             assertTrue(jobLines.stream().anyMatch(l -> l.matches("\\s+" + Pattern.quote(sub.getKey()) + "\\s+"
                     + Pattern.quote(summary))), sub.getKey() + " and its summary on one line:\n" + r.out());
