@@ -162,15 +162,7 @@ final class BenchTestcheckJob extends SparkJob {
                 .collectAsList()) {
             batch.put(r.getLong(r.fieldIndex("record_id")), r);
         }
-        List<Map<String, Object>> records = new ArrayList<>();
-        for (Row r : rows) {
-            Map<String, Object> m = new HashMap<>();
-            for (String f : scorer.featureColumns()) {
-                m.put(f, r.get(r.fieldIndex(f)));
-            }
-            records.add(m);
-        }
-        List<RealtimeScorer.Scored> scored = scorer.scoreBatch(records);
+        List<RealtimeScorer.Scored> scored = scorer.scoreBatch(BenchRealtimeJob.records(rows, scorer));
         for (int i = 0; i < rows.size(); i++) {
             Row expected = batch.get(rows.get(i).getLong(rows.get(i).fieldIndex("record_id")));
             double score = expected.getDouble(expected.fieldIndex("anomaly_score"));

@@ -142,13 +142,20 @@ class LauncherBackendTest {
         assertTrue(cpuAgain.out().contains("/" + CPU_JAR + " score"), cpuAgain.out());
     }
 
-    @Test
-    void withoutBuildingTheJarFollowsTheCurrentBuild() throws Exception {
+    /** The layout as after a build: jobs/target with this classpath.txt and these jars. */
+    private Path built(String classpath, String... jars) throws IOException {
         layout();
         Path target = Files.createDirectories(root.resolve("jobs/target"));
-        Files.writeString(target.resolve("classpath.txt"), "/m2/nd4j-cuda-11.6-1.0.0-M2.1-linux-x86_64.jar\n");
-        Files.writeString(target.resolve(CPU_JAR), "");
-        Files.writeString(target.resolve(CUDA_JAR), "");
+        Files.writeString(target.resolve("classpath.txt"), classpath + "\n");
+        for (String jar : jars) {
+            Files.writeString(target.resolve(jar), "");
+        }
+        return target;
+    }
+
+    @Test
+    void withoutBuildingTheJarFollowsTheCurrentBuild() throws Exception {
+        Path target = built("/m2/nd4j-cuda-11.6-1.0.0-M2.1-linux-x86_64.jar", CPU_JAR, CUDA_JAR);
         Run run = lakead(Map.of("LAKEAD_NO_BUILD", "1"), "score", "--master", "spark://h:7077", "--config", "x.conf");
         assertEquals(0, run.exit(), run.err());
         assertEquals(List.of(), run.mvn());
@@ -168,10 +175,7 @@ class LauncherBackendTest {
 
     @Test
     void benchmarkJobsRunFromTheBenchModuleOnALocalSparkOnly() throws Exception {
-        layout();
-        Path target = Files.createDirectories(root.resolve("jobs/target"));
-        Files.writeString(target.resolve("classpath.txt"), "/m2/nd4j-native-1.0.0-M2.1-linux-x86_64.jar\n");
-        Files.writeString(target.resolve(CPU_JAR), "");
+        built("/m2/nd4j-native-1.0.0-M2.1-linux-x86_64.jar", CPU_JAR);
         Path bench = Files.createDirectories(root.resolve("bench/target"));
         Files.writeString(bench.resolve("classpath.txt"), "/jobs/lakead-jobs.jar:/m2/spark-core.jar\n");
         Run run = lakead(Map.of("LAKEAD_NO_BUILD", "1"), "bench-tabular", "--models", "vae");
