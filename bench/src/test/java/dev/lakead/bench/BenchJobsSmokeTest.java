@@ -3,17 +3,16 @@ package dev.lakead.bench;
 import dev.lakead.SparkTestSupport;
 import dev.lakead.jobs.LakeadCli;
 import dev.lakead.jobs.SparkJob;
+import dev.lakead.testing.JobChecks;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.RandomAccessFile;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -21,7 +20,6 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -213,32 +211,13 @@ class BenchJobsSmokeTest extends SparkTestSupport {
     /** Exit 2, one line on stderr starting "lakead JOB: error:" and naming the culprit, nothing written. */
     private static void assertBadInput(String names, Path notWritten, String... args) {
         Run r = on(BenchCli.commandLine(), args);
-        String context = "out:\n" + r.out() + "\nerr:\n" + r.err();
-        assertEquals(2, r.exitCode(), context);
-        String err = r.err().strip();
-        assertEquals(1, err.lines().count(), "one line: " + context);
-        assertTrue(err.startsWith("lakead " + args[0] + ": error: "), context);
-        assertTrue(err.contains(names), "names " + names + ": " + err);
-        assertFalse(r.err().contains("\tat ") || r.out().contains("\tat "), "no stack trace: " + context);
-        assertFalse(notWritten != null && Files.exists(notWritten), notWritten + " must not be written: " + context);
+        JobChecks.assertBadInput(r.exitCode(), r.out(), r.err(), args[0], names,
+                notWritten == null ? new Path[0] : new Path[]{notWritten});
     }
 
     @Test
     void benchmarksThatReadDataNameABadInputInOneLine() throws IOException {
-        Path copy = tmp.resolve("corrupted/model/v1");
-        try (Stream<Path> all = Files.walk(bundle)) {
-            for (Path p : all.sorted(Comparator.naturalOrder()).toList()) {
-                Path target = copy.resolve(bundle.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
-        try (RandomAccessFile f = new RandomAccessFile(copy.resolve("network.bin").toFile(), "rw")) {
-            f.setLength(f.length() / 2);
-        }
+        Path copy = JobChecks.corruptedCopy(bundle, tmp.resolve("corrupted/model/v1"), "network.bin");
         assertBadInput("network.bin", null, "bench-realtime", "--model", copy.toString(), "--input", lake.toString(),
                 "--records", "10");
         Path work = tmp.resolve("bench-work");

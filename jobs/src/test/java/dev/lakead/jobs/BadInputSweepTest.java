@@ -1,5 +1,6 @@
 package dev.lakead.jobs;
 
+import dev.lakead.testing.JobChecks;
 import dev.lakead.testing.LakeadConf;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -7,15 +8,12 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -72,40 +70,12 @@ class BadInputSweepTest {
 
     /** Exit 2, one line on stderr starting "lakead JOB: error:" and naming the culprit, nothing written. */
     private static void assertBadInput(CliRun r, String job, String names, Path... notWritten) {
-        String context = "out:\n" + r.out() + "\nerr:\n" + r.err();
-        assertEquals(2, r.exitCode(), context);
-        String err = r.err().strip();
-        assertEquals(1, err.lines().count(), "one line: " + context);
-        assertTrue(err.startsWith("lakead " + job + ": error: "), context);
-        assertTrue(err.contains(names), "names " + names + ": " + err);
-        assertFalse(r.err().contains("\tat ") || r.out().contains("\tat "), "no stack trace: " + context);
-        for (Path p : notWritten) {
-            assertFalse(Files.exists(p), p + " must not be written: " + context);
-        }
+        JobChecks.assertBadInput(r.exitCode(), r.out(), r.err(), job, names, notWritten);
     }
 
     /** A copy of the trained bundle with one file truncated to half its size. */
     private Path corruptedBundle(String name, String file) throws IOException {
-        Path copy = dir.resolve("models-" + name + "/readings/v1");
-        copyTree(bundle, copy);
-        Path victim = copy.resolve(file);
-        try (RandomAccessFile f = new RandomAccessFile(victim.toFile(), "rw")) {
-            f.setLength(f.length() / 2);
-        }
-        return copy;
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> all = Files.walk(from)) {
-            for (Path p : all.sorted(Comparator.naturalOrder()).toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
+        return JobChecks.corruptedCopy(bundle, dir.resolve("models-" + name + "/readings/v1"), file);
     }
 
     private Path emptyCsv() throws IOException {
