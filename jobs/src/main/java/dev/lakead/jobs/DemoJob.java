@@ -22,7 +22,8 @@ import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.sum;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"End to end on an embedded Spark: generate a sensor lake, preprocess and train on the first",
+        description = {"Run the whole pipeline on a generated lake.",
+                "End to end on an embedded Spark: generate a sensor lake, preprocess and train on the first",
                 "days' normal records, score every day into a partitioned table, evaluate the later days, run SQL.",
                 "Settings: conf/demo.conf over the defaults; --config/--set still apply."})
 final class DemoJob extends SparkJob {

@@ -9,7 +9,8 @@ import picocli.CommandLine.Option;
 import java.io.PrintWriter;
 
 @Command(name = "drift", mixinStandardHelpOptions = true,
-        description = {"Compare recent partitions with the model's training reference: per-feature PSI and KS,",
+        description = {"Measure the drift of recent partitions.",
+                "Compare recent partitions with the model's training reference: per-feature PSI and KS,",
                 "the score distribution and the anomaly rate. Writes the drift table and a summary with",
                 "retrain_recommended; exit code 3 with --fail-on-drift when retraining is recommended."})
 final class DriftJob extends SparkJob {

@@ -11,7 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = {"Evaluate a score table against labels: classification report, confusion matrix, ROC-AUC",
+        description = {"Evaluate a score table against its labels.",
+                "Evaluate a score table against labels: classification report, confusion matrix, ROC-AUC",
                 "and PR-AUC, printed and written as report.json."})
 final class EvaluateJob extends SparkJob {
     @SettingKey("evaluate.input-path")

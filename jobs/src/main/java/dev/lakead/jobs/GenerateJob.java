@@ -9,7 +9,8 @@ import java.io.PrintWriter;
 import java.time.LocalDate;
 
 @Command(name = "generate", mixinStandardHelpOptions = true,
-        description = {"Write a synthetic sensor data lake (Parquet partitioned by dt) with labelled anomalies:",
+        description = {"Write a synthetic sensor lake with labelled anomalies.",
+                "Write a synthetic sensor data lake (Parquet partitioned by dt) with labelled anomalies:",
                 "correlated sensors driven by a daily cycle, load and ambient temperature, plus spikes and shifts",
                 "(--difficulty easy), or sensors on a curved surface of two hidden drivers with 1-sigma anomalies that",
                 "break the relation between sensors, not a level (--difficulty hard)."})

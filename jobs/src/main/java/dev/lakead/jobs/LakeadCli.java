@@ -10,10 +10,10 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "lakead", mixinStandardHelpOptions = true, versionProvider = LakeadCli.Version.class,
         description = "Deep-learning anomaly detection on Spark: preprocess -> train -> threshold -> score -> evaluate -> monitor.",
+        footer = {"", "Each job's options and its whole description: lakead <job> --help."},
         subcommands = {PreprocessJob.class, TrainJob.class, ThresholdJob.class, ScoreJob.class, EvaluateJob.class,
-                MonitorJob.class, DemoJob.class, GenerateJob.class, BenchScoringJob.class, BenchTabularJob.class,
-                BenchSkabJob.class, BenchTsJob.class, BenchAnoGanJob.class, SqlJob.class, DriftJob.class, RetrainRecommendedJob.class, PromoteJob.class, BenchRealtimeJob.class, BenchPerfJob.class, BenchBlasJob.class, BenchTestcheckJob.class,
-                CommandLine.HelpCommand.class})
+                MonitorJob.class, DriftJob.class, RetrainRecommendedJob.class, PromoteJob.class, SqlJob.class,
+                DemoJob.class, GenerateJob.class, CommandLine.HelpCommand.class})
 public final class LakeadCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -22,29 +22,12 @@ public final class LakeadCli implements Runnable {
         System.exit(commandLine().execute(args));
     }
 
-    public static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new LakeadCli()).setCaseInsensitiveEnumValuesAllowed(true);
-        cli.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST,
-                LakeadCli::commandList);
-        return cli;
-    }
-
     /**
-     * The jobs with their whole descriptions, wrapped: picocli's own list shows only each description's first line,
-     * which leaves most of them mid-sentence.
+     * The command line; {@code lakead --help} lists each job with the first line of its description, a whole
+     * sentence that fits on one line (the job's own --help shows the rest).
      */
-    static String commandList(CommandLine.Help help) {
-        int width = help.commandSpec().usageMessage().width();
-        int nameWidth = 2 + help.subcommands().keySet().stream().mapToInt(String::length).max().orElse(10) + 2;
-        CommandLine.Help.TextTable table = CommandLine.Help.TextTable.forColumns(help.colorScheme(),
-                new CommandLine.Help.Column(nameWidth, 2, CommandLine.Help.Column.Overflow.SPAN),
-                new CommandLine.Help.Column(Math.max(20, width - nameWidth), 2,
-                        CommandLine.Help.Column.Overflow.WRAP));
-        for (java.util.Map.Entry<String, CommandLine.Help> e : help.subcommands().entrySet()) {
-            String[] lines = e.getValue().commandSpec().usageMessage().description();
-            table.addRowValues(e.getKey(), String.join(" ", lines).replaceAll("\\s+", " ").trim());
-        }
-        return table.toString();
+    public static CommandLine commandLine() {
+        return new CommandLine(new LakeadCli()).setCaseInsensitiveEnumValuesAllowed(true);
     }
 
     @Override
@@ -52,7 +35,8 @@ public final class LakeadCli implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    static final class Version implements CommandLine.IVersionProvider {
+    /** "lakead &lt;version&gt;", for -V. */
+    public static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
             return new String[]{"lakead " + CodeVersion.get()};

@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
 import java.io.PrintWriter;
 
 @Command(name = "monitor", mixinStandardHelpOptions = true,
-        description = {"Watch the score table: write the anomaly log (JSON lines) for the newly scored records above",
+        description = {"Log newly scored anomalies and send alerts.",
+                "Watch the score table: write the anomaly log (JSON lines) for the newly scored records above",
                 "the alert levels and send alerts to the sinks of monitor.sinks (webhook, Slack, PagerDuty),",
                 "deduplicated, rate-limited and exactly once across reruns (see conf/monitor-example.conf).",
                 "Exit code 2 when a delivery still fails after its retries: the next run sends it."})

@@ -11,7 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 @Command(name = "preprocess", mixinStandardHelpOptions = true,
-        description = {"Fit imputation and scaling on a training table and write the prepared training features.",
+        description = {"Fit imputation and scaling, write prepared features.",
+                "Both are fitted on the rows of a training table (--input, --where).",
                 "Feature columns default to every numeric column that is not an id, label or partition column."})
 final class PreprocessJob extends SparkJob {
     @Mixin

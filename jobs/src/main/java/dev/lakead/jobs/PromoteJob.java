@@ -9,7 +9,8 @@ import picocli.CommandLine.Option;
 import java.io.PrintWriter;
 
 @Command(name = "promote", mixinStandardHelpOptions = true,
-        description = {"Champion / challenger: promote the challenger (--model, default the latest version) if it",
+        description = {"Promote a challenger bundle over the champion.",
+                "Champion / challenger: promote the challenger (--model, default the latest version) if it",
                 "is at least as good as the current champion on the labelled validation table; jobs without a",
                 "version then use the champion. --rollback restores the previous champion."})
 final class PromoteJob extends SparkJob {

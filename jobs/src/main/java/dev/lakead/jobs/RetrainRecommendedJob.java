@@ -17,7 +17,8 @@ import java.io.PrintWriter;
  * error, never a decision.
  */
 @Command(name = "retrain-recommended", mixinStandardHelpOptions = true,
-        description = {"Read the drift summary (drift.summary-path) of the rows --where selects, without Spark, and",
+        description = {"Print the drift summary's retraining decision.",
+                "Read the drift summary (drift.summary-path) of the rows --where selects, without Spark, and",
                 "print the decision in one line. Exit code 0: retraining recommended; 99: not recommended (Airflow's",
                 "BashOperator skips on 99); 2: no summary, or the summary is of another filter than --where."})
 final class RetrainRecommendedJob extends SparkJob {

@@ -12,7 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 @Command(name = "score", mixinStandardHelpOptions = true,
-        description = {"Score a table with a model bundle on the executors (batches of rows per network call) and",
+        description = {"Score a table into the partitioned score table.",
+                "Score a table with a model bundle on the executors (batches of rows per network call) and",
                 "write one row per input row to the partitioned score table; rescored partitions are replaced."})
 final class ScoreJob extends SparkJob {
     @Mixin

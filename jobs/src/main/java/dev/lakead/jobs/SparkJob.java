@@ -24,9 +24,10 @@ import java.util.concurrent.Callable;
 
 /**
  * Base of every job command: layers the settings (defaults &lt; --config &lt; --set &lt; the job's own flags),
- * starts Spark, runs the step and turns user errors into one clear line and exit code 2.
+ * starts Spark, runs the step and turns user errors into one clear line and exit code 2. Public for the jobs of other
+ * modules (the benchmarks, bench/).
  */
-abstract class SparkJob implements Callable<Integer> {
+public abstract class SparkJob implements Callable<Integer> {
     static final int USER_ERROR = 2;
     /** Exit code of a failure that is not the user's mistake (a bug, a lost cluster, a full disk). */
     static final int UNEXPECTED_FAILURE = 1;
@@ -66,6 +67,11 @@ abstract class SparkJob implements Callable<Integer> {
                 }
             }
         }
+    }
+
+    /** The --set overrides as given, e.g. to layer them again over settings of the job's own. */
+    protected Map<String, String> setOverrides() {
+        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(options.overrides));
     }
 
     /** Classpath configs layered under --config, later ones winning (the demo's settings). */
@@ -142,6 +148,26 @@ abstract class SparkJob implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        return guarded(this::execute);
+    }
+
+    /**
+     * Runs the job on a session the caller owns and keeps (not stopped afterwards): the settings, --dry-run, errors
+     * and exit codes of {@link #call()}. For running jobs inside a Spark application that is already up, e.g. several
+     * jobs of a test on one session. Needs a job parsed by picocli (its options set).
+     */
+    public int callOn(SparkSession spark) {
+        return guarded((settings, out) -> {
+            run(JobContext.of(spark, settings), out);
+            return 0;
+        });
+    }
+
+    private interface Execution {
+        int run(Settings settings, PrintWriter out);
+    }
+
+    private int guarded(Execution execution) {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         String job = spec.name();
@@ -154,7 +180,7 @@ abstract class SparkJob implements Callable<Integer> {
                 out.flush();
                 return 0;
             }
-            int rc = execute(settings, out);
+            int rc = execution.run(settings, out);
             out.flush();
             return rc;
         } catch (Exception e) { // Spark's Scala code throws SparkException (checked) undeclared

@@ -23,7 +23,8 @@ import java.util.List;
  * CSV / JSON / Parquet for notebooks and scripts.
  */
 @Command(name = "sql", mixinStandardHelpOptions = true,
-        description = {"Run SQL over the score tables (or parquet.`path`); print the last result or write it out.",
+        description = {"Run SQL over the score tables; print or export.",
+                "Run SQL over the score tables (or parquet.`path`); print the last result or write it out.",
                 "Statements are separated by ';'."})
 final class SqlJob extends SparkJob {
     enum Format { table, csv, json, parquet }

@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 import java.io.PrintWriter;
 
 @Command(name = "threshold", mixinStandardHelpOptions = true,
-        description = {"Set a bundle's threshold as its next threshold version (earlier versions are kept):",
+        description = {"Set a bundle's next threshold version.",
+                "Earlier versions are kept. The threshold comes",
                 "  from the training scores (percentile | mean-std), or a labelled validation table",
                 "  (youden | max-f1 | target-fpr; threshold.validation.*), optionally per segment;",
                 "  --from-scores: re-adjust from recent scored partitions and optionally --relabel them;",

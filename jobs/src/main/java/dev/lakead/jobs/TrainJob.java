@@ -12,7 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Train a model on the prepared features on the Spark executors (DL4J parameter averaging),",
+        description = {"Train a model and write a versioned model bundle.",
+                "Train a model on the prepared features on the Spark executors (DL4J parameter averaging),",
                 "set its threshold from the training scores and write a versioned model bundle."})
 final class TrainJob extends SparkJob {
     @SettingKey("prepared.path")

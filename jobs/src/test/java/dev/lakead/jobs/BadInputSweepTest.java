@@ -1,20 +1,19 @@
 package dev.lakead.jobs;
 
+import dev.lakead.testing.JobChecks;
+import dev.lakead.testing.LakeadConf;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -45,24 +44,17 @@ class BadInputSweepTest {
                     i % 30 == 0 ? 1 : 0));
         }
         Files.write(csv, lines);
-        conf = dir.resolve("lakead.conf").toString();
-        Files.write(Path.of(conf), List.of(
-                "lakead {",
-                "  input { path = \"" + csv + "\", format = csv }",
-                "  features { columns = [s0, s1, s2], id-columns = [record_id] }",
-                "  prepared.path = \"" + dir.resolve("prepared") + "\"",
-                "  model { root = \"" + dir.resolve("models") + "\", name = readings, hidden-sizes = [4, 2] }",
-                "  train { epochs = 2, batch-size-per-worker = 32, workers = 1 }",
-                "  score { output-path = \"" + dir.resolve("scores") + "\", table-name = \"\","
-                        + " key-columns = [record_id, label] }",
-                "  evaluate.output-dir = \"" + dir.resolve("report") + "\"",
-                "  drift { output-path = \"" + dir.resolve("drift") + "\", summary-path = \""
-                        + dir.resolve("drift-summary.json") + "\" }",
-                "  monitor { log-path = \"" + dir.resolve("anomaly-log") + "\", state-dir = \""
-                        + dir.resolve("monitor-state") + "\" }",
-                "  threshold.validation.path = \"" + csv + "\"",
-                "  catalog { type = in-memory, dir = \"" + dir.resolve("metastore") + "\" }",
-                "}"));
+        conf = LakeadConf.forCsv(dir, csv)
+                .set("features.columns", "[s0, s1, s2]")
+                .set("features.id-columns", "[record_id]")
+                .set("model.hidden-sizes", "[4, 2]")
+                .set("train", "{ epochs = 2, batch-size-per-worker = 32, workers = 1 }")
+                .set("score.key-columns", "[record_id, label]")
+                .path("monitor.log-path", "anomaly-log")
+                .path("monitor.state-dir", "monitor-state")
+                .file("threshold.validation.path", csv)
+                .set("catalog.type", "in-memory")
+                .write();
         assertEquals(0, job("preprocess").exitCode());
         CliRun train = job("train");
         assertEquals(0, train.exitCode(), train.err());
@@ -78,40 +70,12 @@ class BadInputSweepTest {
 
     /** Exit 2, one line on stderr starting "lakead JOB: error:" and naming the culprit, nothing written. */
     private static void assertBadInput(CliRun r, String job, String names, Path... notWritten) {
-        String context = "out:\n" + r.out() + "\nerr:\n" + r.err();
-        assertEquals(2, r.exitCode(), context);
-        String err = r.err().strip();
-        assertEquals(1, err.lines().count(), "one line: " + context);
-        assertTrue(err.startsWith("lakead " + job + ": error: "), context);
-        assertTrue(err.contains(names), "names " + names + ": " + err);
-        assertFalse(r.err().contains("\tat ") || r.out().contains("\tat "), "no stack trace: " + context);
-        for (Path p : notWritten) {
-            assertFalse(Files.exists(p), p + " must not be written: " + context);
-        }
+        JobChecks.assertBadInput(r.exitCode(), r.out(), r.err(), job, names, notWritten);
     }
 
     /** A copy of the trained bundle with one file truncated to half its size. */
     private Path corruptedBundle(String name, String file) throws IOException {
-        Path copy = dir.resolve("models-" + name + "/readings/v1");
-        copyTree(bundle, copy);
-        Path victim = copy.resolve(file);
-        try (RandomAccessFile f = new RandomAccessFile(victim.toFile(), "rw")) {
-            f.setLength(f.length() / 2);
-        }
-        return copy;
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> all = Files.walk(from)) {
-            for (Path p : all.sorted(Comparator.naturalOrder()).toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
+        return JobChecks.corruptedCopy(bundle, dir.resolve("models-" + name + "/readings/v1"), file);
     }
 
     private Path emptyCsv() throws IOException {
@@ -215,17 +179,5 @@ class BadInputSweepTest {
         CliRun r = job("retrain-recommended", "--where", "dt = '2026-11-02'", "--summary",
                 dir.resolve("no-summary.json").toString());
         assertBadInput(r, "retrain-recommended", "no-summary.json");
-    }
-
-    @Test
-    void benchmarksThatReadData() throws Exception {
-        Path copy = corruptedBundle("realtime", "network.bin");
-        assertBadInput(job("bench-realtime", "--model", copy.toString(), "--input", csv.toString(), "--records", "10"),
-                "bench-realtime", "network.bin");
-        Path work = dir.resolve("bench-work");
-        assertBadInput(job("bench-tabular", "--data-dir", dir.resolve("no-data").toString(), "--workdir",
-                work.toString()), "bench-tabular", "no-data", work);
-        assertBadInput(job("bench-skab", "--data-dir", dir.resolve("no-data").toString(), "--workdir",
-                work.toString()), "bench-skab", "no-data", work);
     }
 }

@@ -2,6 +2,7 @@ package dev.lakead.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lakead.testing.LakeadConf;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -68,22 +69,14 @@ class CommandLineJobsTest {
             }
         }
         Files.write(Path.of(csv), lines);
-        conf = dir.resolve("lakead.conf").toString();
-        Files.write(Path.of(conf), List.of(
-                "lakead {",
-                "  input { path = \"" + csv + "\", format = csv }",
-                "  features { columns = [s0, s1, s2, s3], id-columns = [record_id, device_id] }",
-                "  prepared.path = \"" + dir.resolve("prepared") + "\"",
-                "  model { root = \"" + dir.resolve("models") + "\", name = readings, hidden-sizes = [16, 2],"
-                        + " learning-rate = 0.01 }",
-                "  train { epochs = 12, batch-size-per-worker = 32, workers = 2 }",
-                "  score { output-path = \"" + dir.resolve("scores") + "\", table-name = \"\","
-                        + " key-columns = [record_id, device_id] }",
-                "  evaluate.output-dir = \"" + dir.resolve("report") + "\"",
-                "  drift { output-path = \"" + dir.resolve("drift") + "\", summary-path = \""
-                        + dir.resolve("drift-summary.json") + "\" }",
-                "  catalog.dir = \"" + dir.resolve("metastore") + "\"",
-                "}"));
+        conf = LakeadConf.forCsv(dir, Path.of(csv))
+                .set("features.columns", "[s0, s1, s2, s3]")
+                .set("features.id-columns", "[record_id, device_id]")
+                .set("model.hidden-sizes", "[16, 2]")
+                .set("model.learning-rate", "0.01")
+                .set("train", "{ epochs = 12, batch-size-per-worker = 32, workers = 2 }")
+                .set("score.key-columns", "[record_id, device_id]")
+                .write();
     }
 
     private CliRun job(String... args) {

@@ -7,27 +7,39 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Argument parsing, help and validation: nothing here starts Spark. */
 class LakeadCliTest {
 
     @Test
-    void topLevelHelpListsEveryJob() {
+    void topLevelHelpListsEveryJobOnOneLineWithAWholeSentence() {
         CliRun r = CliRun.of("--help");
         assertEquals(0, r.exitCode());
         for (String job : new String[]{"preprocess", "train", "threshold", "score", "evaluate", "demo", "generate"}) {
             assertTrue(r.out().contains(job), "help lists " + job + ":\n" + r.out());
         }
-        // each job's whole description, not only its first line (which stops mid-sentence)
-        String text = r.out().replaceAll("\\s+", " ");
-        for (var sub : LakeadCli.commandLine().getSubcommands().entrySet()) {
-            String[] description = sub.getValue().getCommandSpec().usageMessage().description();
-            String whole = String.join(" ", description).replaceAll("\\s+", " ").trim();
-            assertTrue(text.contains(whole), sub.getKey() + "'s description in full:\n" + r.out());
+        // the jobs section: one line per job, its name and the first line of its description, a whole sentence
+        List<String> lines = r.out().lines().toList();
+        List<String> jobLines = lines.subList(lines.indexOf("Commands:") + 1, lines.size()).stream()
+                .takeWhile(l -> !l.isBlank()).toList();
+        var jobs = LakeadCli.commandLine().getSubcommands();
+        assertEquals(jobs.size(), jobLines.size(), "one line per job:\n" + r.out());
+        for (var sub : jobs.entrySet()) {
+            var usage = sub.getValue().getCommandSpec().usageMessage(); // picocli lists a header first, if any
+            String summary = usage.header().length > 0 ? usage.header()[0] : usage.description()[0];
+            assertTrue(summary.matches("[A-Z][^.]*[a-z]\\."), sub.getKey() + ": a whole sentence: " + summary);
+            assertTrue(jobLines.stream().anyMatch(l -> l.matches("\\s+" + Pattern.quote(sub.getKey()) + "\\s+"
+                    + Pattern.quote(summary))), sub.getKey() + " and its summary on one line:\n" + r.out());
         }
+        // the benchmarks are the bench module's (bench/README.md), not the operator's
+        assertFalse(r.out().contains("bench"), r.out());
+        assertFalse(jobs.keySet().stream().anyMatch(j -> j.startsWith("bench")), jobs.keySet().toString());
     }
 
     @ParameterizedTest
@@ -37,6 +49,14 @@ class LakeadCliTest {
         assertEquals(0, r.exitCode());
         assertTrue(r.out().contains("--config") && r.out().contains("--set") && r.out().contains("--dry-run"),
                 r.out());
+        // the job's whole description, not only the summary that lakead --help shows
+        String text = r.out().replaceAll("\\s+", " ");
+        String[] description = LakeadCli.commandLine().getSubcommands().get(job).getCommandSpec().usageMessage()
+                .description();
+        assertTrue(description.length > 1, job);
+        for (String line : description) {
+            assertTrue(text.contains(line.replaceAll("\\s+", " ").trim()), job + ": " + line + "\n" + r.out());
+        }
     }
 
     @Test

@@ -142,13 +142,20 @@ class LauncherBackendTest {
         assertTrue(cpuAgain.out().contains("/" + CPU_JAR + " score"), cpuAgain.out());
     }
 
-    @Test
-    void withoutBuildingTheJarFollowsTheCurrentBuild() throws Exception {
+    /** The layout as after a build: jobs/target with this classpath.txt and these jars. */
+    private Path built(String classpath, String... jars) throws IOException {
         layout();
         Path target = Files.createDirectories(root.resolve("jobs/target"));
-        Files.writeString(target.resolve("classpath.txt"), "/m2/nd4j-cuda-11.6-1.0.0-M2.1-linux-x86_64.jar\n");
-        Files.writeString(target.resolve(CPU_JAR), "");
-        Files.writeString(target.resolve(CUDA_JAR), "");
+        Files.writeString(target.resolve("classpath.txt"), classpath + "\n");
+        for (String jar : jars) {
+            Files.writeString(target.resolve(jar), "");
+        }
+        return target;
+    }
+
+    @Test
+    void withoutBuildingTheJarFollowsTheCurrentBuild() throws Exception {
+        Path target = built("/m2/nd4j-cuda-11.6-1.0.0-M2.1-linux-x86_64.jar", CPU_JAR, CUDA_JAR);
         Run run = lakead(Map.of("LAKEAD_NO_BUILD", "1"), "score", "--master", "spark://h:7077", "--config", "x.conf");
         assertEquals(0, run.exit(), run.err());
         assertEquals(List.of(), run.mvn());
@@ -164,5 +171,23 @@ class LauncherBackendTest {
         assertEquals(2, run.exit());
         assertEquals("lakead: LAKEAD_BACKEND must be cpu or cuda, got 'gpu'\n", run.err());
         assertEquals(List.of(), run.mvn());
+    }
+
+    @Test
+    void benchmarkJobsRunFromTheBenchModuleOnALocalSparkOnly() throws Exception {
+        built("/m2/nd4j-native-1.0.0-M2.1-linux-x86_64.jar", CPU_JAR);
+        Path bench = Files.createDirectories(root.resolve("bench/target"));
+        Files.writeString(bench.resolve("classpath.txt"), "/jobs/lakead-jobs.jar:/m2/spark-core.jar\n");
+        Run run = lakead(Map.of("LAKEAD_NO_BUILD", "1"), "bench-tabular", "--models", "vae");
+        assertEquals(0, run.exit(), run.err());
+        assertTrue(run.out().contains("-cp " + bench.resolve("classes") + ":/jobs/lakead-jobs.jar:/m2/spark-core.jar"
+                + " dev.lakead.bench.BenchCli bench-tabular --models vae"), run.out());
+        Run list = lakead(Map.of("LAKEAD_NO_BUILD", "1"), "bench", "--help");
+        assertTrue(list.out().contains(" dev.lakead.bench.BenchCli --help"), list.out());
+        Run production = lakead(Map.of("LAKEAD_NO_BUILD", "1"), "score");
+        assertTrue(production.out().contains(" dev.lakead.jobs.LakeadCli score"), production.out());
+        Run cluster = lakead(Map.of("LAKEAD_NO_BUILD", "1"), "bench-tabular", "--master", "yarn");
+        assertEquals(2, cluster.exit(), cluster.out());
+        assertTrue(cluster.err().contains("embedded local Spark only"), cluster.err());
     }
 }

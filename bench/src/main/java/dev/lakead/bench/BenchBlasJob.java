@@ -1,4 +1,4 @@
-package dev.lakead.jobs;
+package dev.lakead.bench;
 
 import dev.lakead.models.NativeThreads;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -16,7 +16,8 @@ import java.util.concurrent.Callable;
  * compute wrong results on some processors: a fast kernel must also be right). bench/blas.sh runs it per setting.
  */
 @Command(name = "bench-blas", mixinStandardHelpOptions = true,
-        description = "Benchmark: ND4J sgemm rates and correctness on this machine, one line per thread count.")
+        description = {"Measure ND4J's sgemm rate and correctness here.",
+                "ND4J sgemm rates and correctness on this machine (no Spark), one line per thread count."})
 final class BenchBlasJob implements Callable<Integer> {
     @Option(names = "--size", defaultValue = "1024", description = "Matrix size n of the n^3 product. Default: ${DEFAULT-VALUE}.")
     int size;

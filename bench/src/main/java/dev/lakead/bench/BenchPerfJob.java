@@ -1,8 +1,7 @@
-package dev.lakead.jobs;
+package dev.lakead.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakead.config.Settings;
+import dev.lakead.jobs.SparkJob;
 import dev.lakead.models.NativeThreads;
 import dev.lakead.models.autoencoder.AutoencoderSpec;
 import dev.lakead.pipeline.JobContext;
@@ -10,6 +9,8 @@ import dev.lakead.pipeline.PreprocessStep;
 import dev.lakead.pipeline.ScoreStep;
 import dev.lakead.pipeline.TrainStep;
 import dev.lakead.training.TrainingHistory;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.ForeachPartitionFunction;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -61,7 +62,8 @@ import static org.apache.spark.sql.functions.lit;
  * with its final loss; the sgemm rate everything is measured against. All on the same generated rows, in one run.
  */
 @Command(name = "bench-perf", mixinStandardHelpOptions = true,
-        description = {"Benchmark: scoring (vs the Parquet I/O floor, the sgemm compute bound and PyTorch) and",
+        description = {"Measure scoring and training against PyTorch and sgemm.",
+                "Benchmark: scoring (vs the Parquet I/O floor, the sgemm compute bound and PyTorch) and",
                 "training (Spark 1 and 2 workers, single-JVM DL4J, PyTorch) on generated tables of the chapter's",
                 "data (values in [0,1]). Prints tables and a summary line."})
 final class BenchPerfJob extends SparkJob {

@@ -1,4 +1,4 @@
-package dev.lakead.jobs;
+package dev.lakead.bench;
 
 import dev.lakead.bundle.ModelBundle;
 import dev.lakead.config.Settings;
@@ -6,6 +6,7 @@ import dev.lakead.data.HardLakeRecipes;
 import dev.lakead.data.SyntheticMachineSeries;
 import dev.lakead.data.SyntheticSensorLake;
 import dev.lakead.evaluation.LinearBaselines;
+import dev.lakead.jobs.SparkJob;
 import dev.lakead.models.ModelFamilies;
 import dev.lakead.pipeline.EvaluateStep;
 import dev.lakead.pipeline.JobContext;
@@ -36,7 +37,8 @@ import java.util.Map;
  * scorer gives the batch job's scores and decisions.
  */
 @Command(name = "bench-testcheck", mixinStandardHelpOptions = true,
-        description = {"Benchmark: each model family against the linear baselines on the hard synthetic lake (the quality",
+        description = {"Measure what the quality tests assert, in one run.",
+                "Benchmark: each model family against the linear baselines on the hard synthetic lake (the quality",
                 "tests' data and settings), a better challenger's promotion, real-time = batch scores.",
                 "Last line: tests hard_lake_auc_margin=<min model - baseline ROC-AUC> promote_better=ok|failed"
                         + " realtime_families=<n>"})
@@ -124,7 +126,7 @@ final class BenchTestcheckJob extends SparkJob {
 
     /** Defaults and --config, the family's recipe over them, then --set again so that a run can be made smaller. */
     private Settings recipeSettings(JobContext ctx, String family) {
-        return ctx.settings().with(HardLakeRecipes.training(family)).with(options.overrides);
+        return ctx.settings().with(HardLakeRecipes.training(family)).with(setOverrides());
     }
 
     private String lake(JobContext ctx, String base, long seed) {
@@ -160,15 +162,7 @@ final class BenchTestcheckJob extends SparkJob {
                 .collectAsList()) {
             batch.put(r.getLong(r.fieldIndex("record_id")), r);
         }
-        List<Map<String, Object>> records = new ArrayList<>();
-        for (Row r : rows) {
-            Map<String, Object> m = new HashMap<>();
-            for (String f : scorer.featureColumns()) {
-                m.put(f, r.get(r.fieldIndex(f)));
-            }
-            records.add(m);
-        }
-        List<RealtimeScorer.Scored> scored = scorer.scoreBatch(records);
+        List<RealtimeScorer.Scored> scored = scorer.scoreBatch(BenchRealtimeJob.records(rows, scorer));
         for (int i = 0; i < rows.size(); i++) {
             Row expected = batch.get(rows.get(i).getLong(rows.get(i).fieldIndex("record_id")));
             double score = expected.getDouble(expected.fieldIndex("anomaly_score"));

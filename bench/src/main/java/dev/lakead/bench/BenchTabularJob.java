@@ -1,9 +1,10 @@
-package dev.lakead.jobs;
+package dev.lakead.bench;
 
 import dev.lakead.LakeadException;
-import dev.lakead.config.Settings;
 import dev.lakead.bundle.ModelBundle;
+import dev.lakead.config.Settings;
 import dev.lakead.evaluation.ConfusionMatrix;
+import dev.lakead.jobs.SparkJob;
 import dev.lakead.models.ModelFamilies;
 import dev.lakead.models.ensemble.EnsembleModel;
 import dev.lakead.pipeline.EvaluateStep;
@@ -33,7 +34,8 @@ import java.util.Map;
  * settings (plus whatever --config/--set the caller gives), so the numbers are those of the defaults.
  */
 @Command(name = "bench-tabular", mixinStandardHelpOptions = true,
-        description = {"Benchmark: ROC-AUC / PR-AUC / F1 of each model type on labelled tabular sets (CSV files",
+        description = {"Measure each model's quality on labelled tabular sets.",
+                "Benchmark: ROC-AUC / PR-AUC / F1 of each model type on labelled tabular sets (CSV files",
                 "id,f0..fN,label in --data-dir). Prints a table and a summary line."})
 final class BenchTabularJob extends SparkJob {
     @Option(names = "--data-dir", defaultValue = "../shared/datasets/tabular",

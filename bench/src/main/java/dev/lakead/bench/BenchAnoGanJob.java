@@ -1,4 +1,4 @@
-package dev.lakead.jobs;
+package dev.lakead.bench;
 
 import dev.lakead.LakeadException;
 import dev.lakead.bundle.ModelBundle;
@@ -6,6 +6,7 @@ import dev.lakead.config.Settings;
 import dev.lakead.data.SyntheticSensorLake;
 import dev.lakead.evaluation.BinaryEvaluator;
 import dev.lakead.evaluation.EvaluationResult;
+import dev.lakead.jobs.SparkJob;
 import dev.lakead.models.anogan.AnoGanModel;
 import dev.lakead.pipeline.JobContext;
 import dev.lakead.pipeline.PreprocessStep;
@@ -40,7 +41,8 @@ import static org.apache.spark.sql.functions.sum;
  * machine may be shared with other work). ROC-AUC and PR-AUC of both on the test rows.
  */
 @Command(name = "bench-anogan", mixinStandardHelpOptions = true,
-        description = {"Benchmark: AnoGAN scoring rows/s with the latent search vs the encoder (Fast-AnoGAN) and the",
+        description = {"Compare AnoGAN's latent search with its encoder.",
+                "Benchmark: AnoGAN scoring rows/s with the latent search vs the encoder (Fast-AnoGAN) and the",
                 "ROC-AUC of both, on a generated sensor lake. Last line: anogan speedup=... auc_search=... auc_encoder=..."})
 final class BenchAnoGanJob extends SparkJob {
     @Option(names = "--rows-per-day", defaultValue = "5000", description = "Default: ${DEFAULT-VALUE}.")

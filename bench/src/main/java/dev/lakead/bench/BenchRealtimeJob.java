@@ -1,6 +1,8 @@
-package dev.lakead.jobs;
+package dev.lakead.bench;
 
 import dev.lakead.LakeadException;
+import dev.lakead.jobs.SettingKey;
+import dev.lakead.jobs.SparkJob;
 import dev.lakead.pipeline.JobContext;
 import dev.lakead.scoring.RealtimeScorer;
 import org.apache.spark.sql.Row;
@@ -20,7 +22,8 @@ import java.util.Map;
  * micro-batch of 1,024, on records of the input table. Spark only reads the sample records.
  */
 @Command(name = "bench-realtime", mixinStandardHelpOptions = true,
-        description = {"Benchmark: real-time scorer latency per record and per batch of 1,024 (bundle loaded without",
+        description = {"Measure the real-time scorer's latency.",
+                "Benchmark: real-time scorer latency per record and per batch of 1,024 (bundle loaded without",
                 "Spark). Prints a table and a summary line."})
 final class BenchRealtimeJob extends SparkJob {
     @SettingKey("model.path")
@@ -41,14 +44,7 @@ final class BenchRealtimeJob extends SparkJob {
         if (rows.size() < 1024) {
             throw new LakeadException("The input needs at least 1,024 rows, has " + rows.size());
         }
-        List<Map<String, Object>> sample = new ArrayList<>();
-        for (Row r : rows) {
-            Map<String, Object> m = new HashMap<>();
-            for (String f : scorer.featureColumns()) {
-                m.put(f, r.get(r.fieldIndex(f)));
-            }
-            sample.add(m);
-        }
+        List<Map<String, Object>> sample = records(rows, scorer);
         for (int i = 0; i < 2000; i++) { // warm-up: JIT and ND4J
             scorer.score(sample.get(i % sample.size()));
         }
@@ -88,5 +84,18 @@ final class BenchRealtimeJob extends SparkJob {
         out.printf(Locale.ROOT, "realtime p50_us=%.1f p99_us=%.1f batch1024_p50_ms=%.2f records_per_s=%.0f"
                 + " batch1024_records_per_s=%.0f%n", p50, p99, b50, singleRate, batchRate);
         out.flush();
+    }
+
+    /** The rows as the real-time scorer takes records: the scorer's feature columns by name. */
+    static List<Map<String, Object>> records(List<Row> rows, RealtimeScorer scorer) {
+        List<Map<String, Object>> records = new ArrayList<>();
+        for (Row r : rows) {
+            Map<String, Object> m = new HashMap<>();
+            for (String f : scorer.featureColumns()) {
+                m.put(f, r.get(r.fieldIndex(f)));
+            }
+            records.add(m);
+        }
+        return records;
     }
 }

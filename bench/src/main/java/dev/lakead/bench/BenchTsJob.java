@@ -1,14 +1,10 @@
-package dev.lakead.jobs;
+package dev.lakead.bench;
 
 import dev.lakead.LakeadException;
-import dev.lakead.bundle.ModelBundle;
-import dev.lakead.config.Settings;
 import dev.lakead.evaluation.ConfusionMatrix;
+import dev.lakead.jobs.SparkJob;
 import dev.lakead.pipeline.EvaluateStep;
 import dev.lakead.pipeline.JobContext;
-import dev.lakead.pipeline.PreprocessStep;
-import dev.lakead.pipeline.ScoreStep;
-import dev.lakead.pipeline.TrainStep;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -27,7 +23,8 @@ import java.util.Set;
  * point-adjusted precision / recall / F1 and the ROC-AUC of the normalised score pooled over all entities.
  */
 @Command(name = "bench-ts", mixinStandardHelpOptions = true,
-        description = {"Benchmark: a CSV entity,seq,split,f0..fn,label (split = train/test) through preprocess ->",
+        description = {"Measure the LSTM Autoencoder on a time-series CSV.",
+                "Benchmark: a CSV entity,seq,split,f0..fn,label (split = train/test) through preprocess ->",
                 "train -> score -> evaluate with the per-entity LSTM Autoencoder and the default settings.",
                 "Last line: ts f1=<x> pa_f1=<y> roc_auc=<z>"})
 final class BenchTsJob extends SparkJob {
@@ -53,41 +50,12 @@ final class BenchTsJob extends SparkJob {
             throw new LakeadException("Benchmark file " + file + " must have the columns entity,seq,split,f0..fn,label;"
                     + " it has: " + String.join(",", header));
         }
-        String base = workdir.getAbsolutePath();
-        long t0 = System.nanoTime();
-        Settings s = ctx.settings().with(
-                "input.path", file.getAbsolutePath(),
-                "input.format", "csv",
-                "features.columns", String.join(",", features),
-                "features.label-column", "label",
-                "model.type", "lstm-ae",
-                "model.name", "ts",
-                "model.root", base + "/models",
-                "model.version", "run-" + System.currentTimeMillis(),
-                "prepared.path", base + "/prepared",
-                "timeseries.entity-column", "entity",
-                "timeseries.time-column", "seq",
-                "timeseries.mode", "per-entity",
-                "score.output-path", base + "/scores",
-                "score.table-name", "",
-                "score.partition-columns", "",
-                "score.key-columns", "entity,seq,split,label",
-                "evaluate.label-column", "label",
-                "evaluate.point-adjust", "true",
-                "evaluate.where", "split = 'test'",
-                "evaluate.output-dir", base + "/report");
-        ModelBundle bundle;
-        if (modelPath == null) {
-            PreprocessStep.run(JobContext.of(ctx.spark(), s.with("input.where", "split = 'train'")));
-            bundle = TrainStep.run(JobContext.of(ctx.spark(), s)).bundle();
-        } else {
-            bundle = JobContext.of(ctx.spark(), s.with("model.path", modelPath)).loadBundle();
-        }
-        ScoreStep.run(JobContext.of(ctx.spark(), s.with("model.path", bundle.path())));
-        EvaluateStep.Result r = EvaluateStep.run(JobContext.of(ctx.spark(), s));
+        SeriesBench.Outcome o = SeriesBench.run(ctx, new SeriesBench.Spec(file.getAbsolutePath(), "entity", "seq",
+                features, "label", "entity,seq,split,label", "split = 'train'", "split = 'test'", "ts",
+                workdir.getAbsolutePath(), modelPath));
+        EvaluateStep.Result r = o.evaluation();
         ConfusionMatrix point = r.metrics().confusion();
         ConfusionMatrix adjusted = r.pointAdjusted();
-        double seconds = (System.nanoTime() - t0) / 1e9;
 
         out.println();
         out.printf("%-16s %9s %9s %9s%n", "test rows pooled", "precision", "recall", "F1");
@@ -95,8 +63,7 @@ final class BenchTsJob extends SparkJob {
         print(out, "point-adjusted", adjusted);
         out.printf(Locale.ROOT, "ROC-AUC of %s %.4f; %d test rows, %d features; FAR %.2f %%; %.0f s; settings: %s%n",
                 r.report().get("ranking_score"), r.metrics().rocAuc(), point.total(), features.size(),
-                100.0 * point.falsePositiveRate(), seconds, bundle.model().hyperparameters().entrySet()
-                        .stream().filter(e -> !e.getKey().equals("entity_thresholds")).toList());
+                100.0 * point.falsePositiveRate(), o.seconds(), o.settings());
         out.printf(Locale.ROOT, "ts f1=%.3f pa_f1=%.3f roc_auc=%.3f%n", point.anomaly().f1(), adjusted.anomaly().f1(),
                 r.metrics().rocAuc());
         out.flush();

@@ -1,19 +1,16 @@
-package dev.lakead.jobs;
+package dev.lakead.bench;
 
 import dev.lakead.LakeadException;
-import dev.lakead.bundle.ModelBundle;
-import dev.lakead.config.Settings;
 import dev.lakead.evaluation.ConfusionMatrix;
+import dev.lakead.jobs.SparkJob;
 import dev.lakead.pipeline.EvaluateStep;
 import dev.lakead.pipeline.JobContext;
-import dev.lakead.pipeline.PreprocessStep;
-import dev.lakead.pipeline.ScoreStep;
-import dev.lakead.pipeline.TrainStep;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.File;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -22,7 +19,8 @@ import java.util.Locale;
  * Autoencoder in per-entity mode (one model and threshold per experiment) through the real jobs' steps.
  */
 @Command(name = "bench-skab", mixinStandardHelpOptions = true,
-        description = {"Benchmark: the LSTM Autoencoder on SKAB (per-experiment models), F1 / FAR / MAR next to the",
+        description = {"Measure the LSTM Autoencoder on SKAB.",
+                "Benchmark: the LSTM Autoencoder on SKAB (per-experiment models), F1 / FAR / MAR next to the",
                 "published leaderboard. Prints a table and a summary line."})
 final class BenchSkabJob extends SparkJob {
     static final String SENSORS = "Accelerometer1RMS,Accelerometer2RMS,Current,Pressure,Temperature,Thermocouple,"
@@ -45,47 +43,16 @@ final class BenchSkabJob extends SparkJob {
             throw new LakeadException("SKAB file " + csv + " not found (--data-dir)");
         }
         String base = workdir.getAbsolutePath();
-        long t0 = System.nanoTime();
-        Settings s = ctx.settings().with(
-                "input.path", csv.getAbsolutePath(),
-                "input.format", "csv",
-                "features.columns", SENSORS,
-                "features.label-column", "anomaly",
-                "model.type", "lstm-ae",
-                "model.name", "skab",
-                "model.root", base + "/models",
-                "model.version", "run-" + System.currentTimeMillis(),
-                "prepared.path", base + "/prepared",
-                "timeseries.entity-column", "entity",
-                "timeseries.time-column", "seq",
-                "timeseries.mode", "per-entity",
-                "score.output-path", base + "/scores",
-                "score.table-name", "",
-                "score.partition-columns", "",
-                "score.key-columns", "entity,seq,anomaly",
-                "score.feature-errors", "true",
-                "evaluate.label-column", "anomaly",
-                "evaluate.point-adjust", "true",
-                "evaluate.where", "seq >= " + trainRows,
-                "evaluate.output-dir", base + "/report");
-        ModelBundle bundle;
-        double parallelism = Double.NaN; // not measured when an already-trained bundle is scored
-        if (modelPath == null) {
-            PreprocessStep.run(JobContext.of(ctx.spark(), s.with("input.where", "seq < " + trainRows)));
-            TrainStep.Result trained = TrainStep.run(JobContext.of(ctx.spark(), s));
-            bundle = trained.bundle();
-            parallelism = trained.trained().history().parallelism();
-        } else {
-            bundle = JobContext.of(ctx.spark(), s.with("model.path", modelPath)).loadBundle();
-        }
-        ScoreStep.run(JobContext.of(ctx.spark(), s.with("model.path", bundle.path())));
-        EvaluateStep.Result r = EvaluateStep.run(JobContext.of(ctx.spark(), s));
+        SeriesBench.Outcome o = SeriesBench.run(ctx, new SeriesBench.Spec(csv.getAbsolutePath(), "entity", "seq",
+                List.of(SENSORS.split(",")), "anomaly", "entity,seq,anomaly", "seq < " + trainRows,
+                "seq >= " + trainRows, "skab", base, modelPath), "score.feature-errors", "true");
+        EvaluateStep.Result r = o.evaluation();
+        double parallelism = o.entityParallelism(); // NaN when an already-trained bundle is scored
         ConfusionMatrix cm = r.metrics().confusion();
         double f1 = cm.anomaly().f1();
         double far = 100.0 * cm.fp() / Math.max(1, cm.fp() + cm.tn());
         double mar = 100.0 * cm.fn() / Math.max(1, cm.fn() + cm.tp());
         double paF1 = r.pointAdjusted().anomaly().f1();
-        double seconds = (System.nanoTime() - t0) / 1e9;
 
         out.println();
         out.printf("%-34s %6s %8s %8s%n", "method (SKAB outlier protocol)", "F1", "FAR %", "MAR %");
@@ -94,8 +61,7 @@ final class BenchSkabJob extends SparkJob {
         out.printf("%-34s %6.2f%n", "leaderboard Conv-AE", 0.78);
         out.printf("%-34s %6.2f%n", "leaderboard LSTM-AE", 0.74);
         out.printf(Locale.ROOT, "point-adjusted F1 %.3f; ROC-AUC %.3f; %d test rows; %.0f s; settings: %s%n", paF1,
-                r.metrics().rocAuc(), cm.total(), seconds, bundle.model().hyperparameters().entrySet()
-                        .stream().filter(e -> !e.getKey().equals("entity_thresholds")).toList());
+                r.metrics().rocAuc(), cm.total(), o.seconds(), o.settings());
         printWhereTheErrorsAre(ctx, base + "/scores", out);
         out.printf(Locale.ROOT, "per-entity training: sum of entity times / wall time = %.2f on %d cores%n",
                 parallelism, ctx.spark().sparkContext().defaultParallelism());

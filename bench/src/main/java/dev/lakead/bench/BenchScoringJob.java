@@ -1,7 +1,8 @@
-package dev.lakead.jobs;
+package dev.lakead.bench;
 
 import dev.lakead.config.Settings;
 import dev.lakead.data.SyntheticSensorLake;
+import dev.lakead.jobs.SparkJob;
 import dev.lakead.pipeline.JobContext;
 import dev.lakead.pipeline.PreprocessStep;
 import dev.lakead.pipeline.ScoreStep;
@@ -26,7 +27,8 @@ import static org.apache.spark.sql.functions.lit;
  * read -> write of the same table (the I/O floor), and training samples/s through the parameter-averaging master.
  */
 @Command(name = "bench-scoring", mixinStandardHelpOptions = true,
-        description = {"Benchmark: scoring rows/s vs the Parquet read->write floor, and training samples/s,",
+        description = {"Measure scoring rows/s against the Parquet I/O floor.",
+                "Benchmark: scoring rows/s vs the Parquet read->write floor, and training samples/s,",
                 "on a generated table (default 1,000,000 rows x 64 sensors). Prints a table and a summary line."})
 final class BenchScoringJob extends SparkJob {
     @Option(names = "--rows", defaultValue = "1000000", description = "Rows to score. Default: ${DEFAULT-VALUE}.")
