@@ -1,5 +1,6 @@
 package dev.lakead.bench;
 
+import dev.lakead.table.ScoreTable;
 import dev.lakead.LakeadException;
 import dev.lakead.bundle.ModelBundle;
 import dev.lakead.config.Settings;
@@ -214,8 +215,8 @@ final class BenchAnoGanJob extends SparkJob {
                 throw new IllegalStateException("scored " + n + " of " + rows + " rows");
             }
             double cut = threshold == null ? Double.POSITIVE_INFINITY : threshold.value();
-            return BinaryEvaluator.evaluate(kept.withColumn("is_anomaly", col(BatchScorer.SCORE).gt(cut)), "label",
-                    BatchScorer.SCORE, "is_anomaly", 0);
+            return BinaryEvaluator.evaluate(kept.withColumn(ScoreTable.IS_ANOMALY, col(BatchScorer.SCORE).gt(cut)), "label",
+                    BatchScorer.SCORE, ScoreTable.IS_ANOMALY, 0);
         } finally {
             kept.unpersist();
         }

@@ -1,5 +1,6 @@
 package dev.lakead.bench;
 
+import dev.lakead.table.ScoreTable;
 import dev.lakead.config.Settings;
 import dev.lakead.jobs.SparkJob;
 import dev.lakead.models.NativeThreads;
@@ -221,8 +222,8 @@ final class BenchPerfJob extends SparkJob {
         t0 = System.nanoTime();
         // greatest() is one n-ary expression: it reads every feature without a 784-deep tree of additions.
         Column any = greatest(featureColumns(d).toArray(new Column[0])).cast(DataTypes.DoubleType);
-        spark.read().parquet(lake).select(col("record_id"), any.as("anomaly_score"), any.gt(0.5).as("is_anomaly"),
-                        lit(0.5).as("threshold"), lit("perf").as("model_name"), lit("floor").as("model_version"),
+        spark.read().parquet(lake).select(col("record_id"), any.as(ScoreTable.SCORE), any.gt(0.5).as(ScoreTable.IS_ANOMALY),
+                        lit(0.5).as(ScoreTable.THRESHOLD), lit("perf").as(ScoreTable.MODEL_NAME), lit("floor").as(ScoreTable.MODEL_VERSION),
                         current_timestamp().as("scored_at"), col("dt"))
                 .write().mode(SaveMode.Overwrite).partitionBy("dt").parquet(dir.resolve("floor").toString());
         double ioFloor = rows / secs(t0);

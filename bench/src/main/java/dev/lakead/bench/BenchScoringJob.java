@@ -1,5 +1,6 @@
 package dev.lakead.bench;
 
+import dev.lakead.table.ScoreTable;
 import dev.lakead.config.Settings;
 import dev.lakead.data.SyntheticSensorLake;
 import dev.lakead.jobs.SparkJob;
@@ -70,7 +71,7 @@ final class BenchScoringJob extends SparkJob {
                     col(SyntheticSensorLake.sensorName(i)),
                     lit(0.0)));
         }
-        raw.select(col("record_id"), sum.as("anomaly_score"),
+        raw.select(col("record_id"), sum.as(ScoreTable.SCORE),
                         col("dt"))
                 .write().mode(SaveMode.Overwrite).partitionBy("dt").parquet(base + "/same-shape");
         double shapeSeconds = secs(t0);

@@ -1,5 +1,6 @@
 package dev.lakead.bench;
 
+import dev.lakead.table.ScoreTable;
 import dev.lakead.bundle.ModelBundle;
 import dev.lakead.config.Settings;
 import dev.lakead.data.HardLakeRecipes;
@@ -165,9 +166,9 @@ final class BenchTestcheckJob extends SparkJob {
         List<RealtimeScorer.Scored> scored = scorer.scoreBatch(BenchRealtimeJob.records(rows, scorer));
         for (int i = 0; i < rows.size(); i++) {
             Row expected = batch.get(rows.get(i).getLong(rows.get(i).fieldIndex("record_id")));
-            double score = expected.getDouble(expected.fieldIndex("anomaly_score"));
+            double score = expected.getDouble(expected.fieldIndex(ScoreTable.SCORE));
             if (Math.abs(score - scored.get(i).score()) > 1e-5 * Math.max(1, Math.abs(score))
-                    || expected.getBoolean(expected.fieldIndex("is_anomaly")) != scored.get(i).anomaly()) {
+                    || expected.getBoolean(expected.fieldIndex(ScoreTable.IS_ANOMALY)) != scored.get(i).anomaly()) {
                 return false;
             }
         }
