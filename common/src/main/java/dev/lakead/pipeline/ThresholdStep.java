@@ -95,6 +95,9 @@ public final class ThresholdStep {
             // which validation data produced it, kept in the bundle with the value
             java.util.Map<String, Object> params = new java.util.LinkedHashMap<>(t.parameters());
             params.put("validation_path", s.string("threshold.validation.path"));
+            if (!s.string("threshold.validation.table").isBlank()) {
+                params.put("validation_table", s.string("threshold.validation.table"));
+            }
             params.put("validation_where", s.string("threshold.validation.where"));
             params.put("validation_label_column", s.string("threshold.validation.label-column"));
             return new Threshold(t.value(), t.method(), params, t.scoreStats(), t.segmentColumn(), t.segments());
@@ -110,14 +113,17 @@ public final class ThresholdStep {
     static Dataset<Row> validationScores(JobContext ctx, FeaturePipeline pipeline, ModelFamily family,
                                          AnomalyModel model) {
         Settings s = ctx.settings();
-        String path = s.string("threshold.validation.path");
+        String tableName = s.string("threshold.validation.table").strip();
+        String path = tableName.isEmpty() ? s.string("threshold.validation.path") : tableName;
         if (path.isBlank()) {
             throw new LakeadException("Threshold method '" + ThresholdCalculator.method(s) + "' needs a labelled"
-                    + " validation table: set 'threshold.validation.path'");
+                    + " validation table: set 'threshold.validation.path' or 'threshold.validation.table'");
         }
         String label = s.required("threshold.validation.label-column");
         String segment = s.string("threshold.segment-column");
-        TableReader.Table table = TableReader.read(ctx.spark(), path, s.choice("input.format", TableReader.FORMATS),
+        TableReader.Table table = !tableName.isEmpty()
+                ? TableReader.table(ctx.spark(), tableName, "threshold.validation.table", "")
+                : TableReader.read(ctx.spark(), path, s.choice("input.format", TableReader.FORMATS),
                 s.bool("input.csv.header"), s.string("input.csv.delimiter"), "");
         Dataset<Row> rows = TableReader.filtered(table.rows(), s.string("threshold.validation.where"),
                 "threshold.validation.where", path);
