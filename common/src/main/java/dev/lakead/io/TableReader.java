@@ -98,20 +98,40 @@ public final class TableReader {
         try {
             if (!spark.catalog().tableExists(name)) {
                 throw new LakeadException("Table " + name + " (setting '" + setting + "') does not exist in the"
-                        + " catalog");
+                        + " catalog" + missingCatalog(spark, name));
             }
             df = spark.read().table(name);
         } catch (LakeadException e) {
             throw e;
         } catch (Exception e) { // AnalysisException (checked in Java's eyes), a catalog plugin that cannot load
-            throw new LakeadException("Cannot read table " + name + " (setting '" + setting + "'): "
-                    + firstLine(rootMessage(e)), e);
+            String noCatalog = missingCatalog(spark, name);
+            throw new LakeadException(noCatalog.isEmpty() ? "Cannot read table " + name + " (setting '" + setting
+                    + "'): " + firstLine(rootMessage(e)) : "Table " + name + " (setting '" + setting + "') does not"
+                    + " exist in the catalog" + noCatalog, e);
         }
         df = filtered(df, where, "input.where", name);
         List<String> partitions = tablePartitionColumns(spark, name);
         LOG.info("Input table {}: {} columns, partition columns {}{}", name, df.columns().length, partitions,
                 where == null || where.isBlank() ? "" : ", filter: " + where);
         return new Table(df, partitions, name, new Source(name, CATALOG, false, ",", where));
+    }
+
+    /**
+     * Why a catalog.db.table name finds nothing when the session has no such catalog (an Iceberg catalog whose runtime
+     * is missing, a misspelt catalog name), else "".
+     */
+    static String missingCatalog(SparkSession spark, String name) {
+        String[] parts = name.split("\\.");
+        if (name.contains("`") || parts.length < 3 || "spark_catalog".equals(parts[0])
+                || spark.conf().contains("spark.sql.catalog." + parts[0])) {
+            return "";
+        }
+        String why = ": the session has no catalog '" + parts[0] + "'";
+        if (!TableFormats.icebergAvailable()) {
+            why += " (Iceberg's runtime is not on the classpath: spark-submit --packages"
+                    + " org.apache.iceberg:iceberg-spark-runtime-3.5_2.12:1.10.0)";
+        }
+        return why;
     }
 
     /**

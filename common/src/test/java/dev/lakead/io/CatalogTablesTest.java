@@ -147,5 +147,9 @@ class CatalogTablesTest {
         e = assertThrows(LakeadException.class, () -> TableReader.read(spark,
                 settings.with("input.table", "iceberg.lake.nope")));
         assertEquals("Table iceberg.lake.nope (setting 'input.table') does not exist in the catalog", e.getMessage());
+        e = assertThrows(LakeadException.class, () -> TableReader.read(spark,
+                settings.with("input.table", "icebrg.lake.readings")));
+        assertEquals("Table icebrg.lake.readings (setting 'input.table') does not exist in the catalog: the session"
+                + " has no catalog 'icebrg'", e.getMessage());
     }
 }
