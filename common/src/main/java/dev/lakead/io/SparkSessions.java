@@ -12,7 +12,8 @@ import java.util.Map;
  * that score tables are registered in follows catalog.type: a Derby-backed Hive metastore under catalog.dir for
  * local runs (so a later session or spark-sql sees the tables), served to every local job at once by
  * {@link LocalCatalog}, the cluster's Hive metastore
- * (hive-site.xml / spark.hadoop.hive.metastore.uris) otherwise, or Spark's in-memory catalog.
+ * (hive-site.xml / spark.hadoop.hive.metastore.uris) otherwise, or Spark's in-memory catalog. Iceberg's and Delta's
+ * session extensions and catalogs are added beside it when their runtimes are on the classpath ({@link LakehouseCatalogs}).
  */
 public final class SparkSessions {
     private SparkSessions() {
@@ -31,6 +32,10 @@ public final class SparkSessions {
         // Re-running a job over the same input partitions must replace them, never append.
         builder.config("spark.sql.sources.partitionOverwriteMode", "dynamic");
         for (Map.Entry<String, String> e : settings.map("spark.conf").entrySet()) {
+            builder.config(e.getKey(), e.getValue());
+        }
+        for (Map.Entry<String, String> e : LakehouseCatalogs.sessionConf(settings, master.startsWith("local"),
+                submitted(probe, settings)).entrySet()) {
             builder.config(e.getKey(), e.getValue());
         }
         int threads = settings.integer("spark.native-threads-per-task");
@@ -113,6 +118,16 @@ public final class SparkSessions {
                 return false;
             }
         }
+    }
+
+    /** The Spark settings the user gave: spark-submit's (system properties) and the spark.conf setting's, which wins. */
+    private static Map<String, String> submitted(SparkConf probe, Settings settings) {
+        Map<String, String> m = new java.util.LinkedHashMap<>();
+        for (scala.Tuple2<String, String> kv : probe.getAll()) {
+            m.put(kv._1(), kv._2());
+        }
+        m.putAll(settings.map("spark.conf"));
+        return m;
     }
 
     private static int catalogPort(Settings settings) {

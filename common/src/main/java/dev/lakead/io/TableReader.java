@@ -18,8 +18,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Reads the input table (Parquet directory with Hive-style partitions, CSV or JSON lines) described by input.*
- * settings; {@link InputAudit} then checks its records.
+ * Reads the input table described by input.* settings: a Parquet directory with Hive-style partitions, CSV or JSON
+ * lines at input.path, or a catalog table by name (input.table: Hive/Parquet, Delta, Iceberg, whatever the session's
+ * catalogs serve); {@link InputAudit} then checks its records.
  */
 public final class TableReader {
     private static final Logger LOG = LoggerFactory.getLogger(TableReader.class);
@@ -38,7 +39,7 @@ public final class TableReader {
     public record Source(String path, String format, boolean csvHeader, String csvDelimiter, String where) {
         /** CSV and JSON: records are parsed from text, so some may not parse (malformed). */
         public boolean text() {
-            return !"parquet".equals(format);
+            return "csv".equals(format) || "json".equals(format);
         }
 
         /**
@@ -59,8 +60,107 @@ public final class TableReader {
     }
 
     public static Table read(SparkSession spark, Settings settings) {
-        return read(spark, settings.required("input.path"), settings.choice("input.format", FORMATS),
+        String table = settings.string("input.table").strip();
+        if (!table.isEmpty()) {
+            return table(spark, table, "input.table", settings.string("input.where"));
+        }
+        return read(spark, requireInput(settings), settings.choice("input.format", FORMATS),
                 settings.bool("input.csv.header"), settings.string("input.csv.delimiter"), settings.string("input.where"));
+    }
+
+    /**
+     * The input's path, or the table's name when input.table is set; neither set fails naming both settings (a job
+     * checks it before starting Spark).
+     */
+    public static String requireInput(Settings settings) {
+        String table = settings.string("input.table").strip();
+        if (!table.isEmpty()) {
+            return table;
+        }
+        String path = settings.string("input.path");
+        if (path.isBlank()) {
+            throw new LakeadException("Setting 'input.path' is required but empty (--input PATH), or read a"
+                    + " catalog table by name: 'input.table' (--input-table db.table)");
+        }
+        return path;
+    }
+
+    /** The format recorded for a table read by name (the catalog knows its real format). */
+    public static final String CATALOG = "table";
+
+    /**
+     * A table of the session's catalogs by name (db.table, catalog.db.table), filtered by where: Spark pushes the
+     * filter into the table's scan (partition pruning and data skipping in Parquet/Hive, Delta and Iceberg alike).
+     * An unknown table, or a catalog the session does not have, fails naming the table and the setting.
+     */
+    public static Table table(SparkSession spark, String name, String setting, String where) {
+        Dataset<Row> df;
+        try {
+            if (!spark.catalog().tableExists(name)) {
+                throw new LakeadException("Table " + name + " (setting '" + setting + "') does not exist in the"
+                        + " catalog" + missingCatalog(spark, name));
+            }
+            df = spark.read().table(name);
+        } catch (LakeadException e) {
+            throw e;
+        } catch (Exception e) { // AnalysisException (checked in Java's eyes), a catalog plugin that cannot load
+            String noCatalog = missingCatalog(spark, name);
+            throw new LakeadException(noCatalog.isEmpty() ? "Cannot read table " + name + " (setting '" + setting
+                    + "'): " + firstLine(rootMessage(e)) : "Table " + name + " (setting '" + setting + "') does not"
+                    + " exist in the catalog" + noCatalog, e);
+        }
+        df = filtered(df, where, "input.where", name);
+        List<String> partitions = tablePartitionColumns(spark, name);
+        LOG.info("Input table {}: {} columns, partition columns {}{}", name, df.columns().length, partitions,
+                where == null || where.isBlank() ? "" : ", filter: " + where);
+        return new Table(df, partitions, name, new Source(name, CATALOG, false, ",", where));
+    }
+
+    /**
+     * Why a catalog.db.table name finds nothing when the session has no such catalog (an Iceberg catalog whose runtime
+     * is missing, a misspelt catalog name), else "".
+     */
+    static String missingCatalog(SparkSession spark, String name) {
+        String[] parts = name.split("\\.");
+        if (name.contains("`") || parts.length < 3 || "spark_catalog".equals(parts[0])
+                || spark.conf().contains("spark.sql.catalog." + parts[0])) {
+            return "";
+        }
+        String why = ": the session has no catalog '" + parts[0] + "'";
+        if (!LakehouseCatalogs.icebergAvailable()) {
+            why += " (Iceberg's runtime is not on the classpath: spark-submit --packages"
+                    + " org.apache.iceberg:iceberg-spark-runtime-3.5_2.12:1.10.0)";
+        }
+        return why;
+    }
+
+    /**
+     * The partition columns of a catalog table, outermost first (identity partitions of Iceberg tables); none when
+     * the catalog does not say.
+     */
+    static List<String> tablePartitionColumns(SparkSession spark, String name) {
+        try {
+            List<String> names = new ArrayList<>();
+            for (org.apache.spark.sql.catalog.Column c : spark.catalog().listColumns(name).collectAsList()) {
+                if (c.isPartition()) {
+                    names.add(c.name());
+                }
+            }
+            return names;
+        } catch (Exception e) { // AnalysisException: a catalog that cannot list columns
+            LOG.warn("Partition columns of table {} unknown: {}", name, firstLine(e.getMessage()));
+            return List.of();
+        }
+    }
+
+    /** The exception's message, else its root cause's (a catalog plugin that cannot load names its class there). */
+    private static String rootMessage(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                return t.getMessage().strip();
+            }
+        }
+        return e.getClass().getSimpleName();
     }
 
     /** Values of the setting input.format. */

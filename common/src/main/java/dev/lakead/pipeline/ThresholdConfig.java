@@ -10,15 +10,21 @@ import dev.lakead.config.Settings;
  *
  * @param segmentColumn        threshold.segment-column ("" = one global threshold)
  * @param validationPath       threshold.validation.path ("" = none)
+ * @param validationTable      threshold.validation.table: a catalog table by name, which wins over the path
  * @param validationLabel      threshold.validation.label-column
  * @param validationWhere      threshold.validation.where
  */
-public record ThresholdConfig(String segmentColumn, String validationPath, String validationLabel,
-                              String validationWhere) {
+public record ThresholdConfig(String segmentColumn, String validationPath, String validationTable,
+                              String validationLabel, String validationWhere) {
 
     public static ThresholdConfig from(Settings s) {
         return new ThresholdConfig(s.string("threshold.segment-column"), s.string("threshold.validation.path"),
-                s.string("threshold.validation.label-column"), s.string("threshold.validation.where"));
+                s.string("threshold.validation.table").strip(), s.string("threshold.validation.label-column"), s.string("threshold.validation.where"));
+    }
+
+    /** Where the validation table is, for messages: its catalog name, else its path ("" = none). */
+    public String validationSource() {
+        return validationTable.isEmpty() ? validationPath : validationTable;
     }
 
     /** The validation table's label column; fails naming the setting when it is empty. */

@@ -92,6 +92,9 @@ public final class ThresholdStep {
             // which validation data produced it, kept in the bundle with the value
             java.util.Map<String, Object> params = new java.util.LinkedHashMap<>(t.parameters());
             params.put("validation_path", cfg.validationPath());
+            if (!cfg.validationTable().isBlank()) {
+                params.put("validation_table", cfg.validationTable());
+            }
             params.put("validation_where", cfg.validationWhere());
             params.put("validation_label_column", cfg.validationLabel());
             return new Threshold(t.value(), t.method(), params, t.scoreStats(), t.segmentColumn(), t.segments());

@@ -35,14 +35,16 @@ final class ValidationTable {
     static Dataset<Row> scores(JobContext ctx, FeaturePipeline pipeline, ModelFamily family, AnomalyModel model) {
         Settings s = ctx.settings();
         ThresholdConfig cfg = ThresholdConfig.from(s);
-        String path = cfg.validationPath();
+        String path = cfg.validationSource();
         if (path.isBlank()) {
             throw new LakeadException("Threshold method '" + ThresholdCalculator.method(s) + "' needs a labelled"
-                    + " validation table: set 'threshold.validation.path'");
+                    + " validation table: set 'threshold.validation.path' or 'threshold.validation.table'");
         }
         String label = cfg.requiredValidationLabel();
         String segment = cfg.segmentColumn();
-        TableReader.Table table = TableReader.read(ctx.spark(), path, s.choice("input.format", TableReader.FORMATS),
+        TableReader.Table table = !cfg.validationTable().isEmpty()
+                ? TableReader.table(ctx.spark(), cfg.validationTable(), "threshold.validation.table", "")
+                : TableReader.read(ctx.spark(), path, s.choice("input.format", TableReader.FORMATS),
                 s.bool("input.csv.header"), s.string("input.csv.delimiter"), "");
         Dataset<Row> rows = TableReader.filtered(table.rows(), cfg.validationWhere(),
                 "threshold.validation.where", path);

@@ -68,7 +68,7 @@ public final class ThresholdCalculator {
         Options o = Options.from(settings);
         if (needsLabels(o.method) && labelColumn == null) {
             throw new LakeadException("Threshold method '" + o.method + "' needs labelled validation data"
-                    + " (setting 'threshold.validation.path')");
+                    + " (setting 'threshold.validation.path' or 'threshold.validation.table')");
         }
         String segment = settings.string("threshold.segment-column");
         if (!segment.isBlank() && !Arrays.asList(scores.columns()).contains(segment)) {

@@ -19,6 +19,9 @@ final class DriftJob extends SparkJob {
     @SettingKey("input.path")
     @Option(names = "--input", paramLabel = "PATH", description = "input.path")
     String input;
+    @SettingKey("input.table")
+    @Option(names = "--input-table", paramLabel = "DB.TABLE", description = "Input table by catalog name (input.table).")
+    String inputTable;
     @SettingKey("model.path")
     @Option(names = "--model", paramLabel = "PATH", description = "Bundle directory (model.path); default the promoted or latest one.")
     String model;

@@ -8,6 +8,11 @@ final class InputOptions {
     @Option(names = "--input", paramLabel = "PATH", description = "Input table: Parquet directory, CSV or JSON lines (input.path).")
     String path;
 
+    @SettingKey("input.table")
+    @Option(names = "--input-table", paramLabel = "DB.TABLE",
+            description = "Input table by catalog name instead of a path: db.table (Hive/Parquet, Delta) or iceberg.db.table (input.table).")
+    String table;
+
     @SettingKey("input.format")
     @Option(names = "--format", paramLabel = "parquet|csv|json", description = "Input format (input.format).")
     String format;

@@ -29,7 +29,7 @@ final class PreprocessJob extends SparkJob {
 
     @Override
     protected void validate(dev.lakead.config.Settings s) {
-        s.required("input.path");
+        dev.lakead.io.TableReader.requireInput(s);
         s.required("prepared.path");
         s.choice("input.format", dev.lakead.io.TableReader.FORMATS);
         dev.lakead.features.FeaturePreprocessor.scaler(s);

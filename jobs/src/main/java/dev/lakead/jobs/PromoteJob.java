@@ -20,6 +20,10 @@ final class PromoteJob extends SparkJob {
     @SettingKey("threshold.validation.path")
     @Option(names = "--validation", paramLabel = "PATH", description = "Labelled validation table (threshold.validation.path).")
     String validation;
+    @SettingKey("threshold.validation.table")
+    @Option(names = "--validation-table", paramLabel = "DB.TABLE",
+            description = "Labelled validation table by catalog name (threshold.validation.table).")
+    String validationTable;
     @SettingKey("promote.metric")
     @Option(names = "--metric", paramLabel = "roc-auc|pr-auc", description = "promote.metric")
     String metric;
@@ -32,7 +36,9 @@ final class PromoteJob extends SparkJob {
     protected void validate(Settings s) {
         s.required("model.name");
         if (!rollback && !force) {
-            s.required("threshold.validation.path");
+            if (s.string("threshold.validation.table").isBlank()) {
+                s.required("threshold.validation.path");
+            }
         }
     }
 

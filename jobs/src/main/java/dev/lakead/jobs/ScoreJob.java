@@ -37,7 +37,7 @@ final class ScoreJob extends SparkJob {
 
     @Override
     protected void validate(Settings s) {
-        s.required("input.path");
+        dev.lakead.io.TableReader.requireInput(s);
         s.required("score.output-path");
         s.positiveInt("score.batch-size");
         s.choice("input.format", dev.lakead.io.TableReader.FORMATS);

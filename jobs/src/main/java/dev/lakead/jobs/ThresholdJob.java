@@ -42,6 +42,10 @@ final class ThresholdJob extends SparkJob {
     @SettingKey("threshold.validation.path")
     @Option(names = "--validation", paramLabel = "PATH", description = "Labelled validation table (threshold.validation.path).")
     String validation;
+    @SettingKey("threshold.validation.table")
+    @Option(names = "--validation-table", paramLabel = "DB.TABLE",
+            description = "Labelled validation table by catalog name, Hive/Parquet, Delta or Iceberg (threshold.validation.table).")
+    String validationTable;
     @SettingKey("threshold.validation.label-column")
     @Option(names = "--label", paramLabel = "COL", description = "threshold.validation.label-column")
     String label;
@@ -64,9 +68,11 @@ final class ThresholdJob extends SparkJob {
         String m = ThresholdCalculator.method(s);
         if (activate == null && !fromScores) {
             s.required("prepared.path");
-            if (ThresholdCalculator.needsLabels(m) && s.string("threshold.validation.path").isBlank()) {
+            if (ThresholdCalculator.needsLabels(m) && s.string("threshold.validation.path").isBlank()
+                    && s.string("threshold.validation.table").isBlank()) {
                 throw new LakeadException("Threshold method '" + m + "' needs a labelled validation table:"
-                        + " set --validation or 'threshold.validation.path'");
+                        + " set --validation or 'threshold.validation.path', or --validation-table or"
+                        + " 'threshold.validation.table'");
             }
         }
         if (fromScores && ThresholdCalculator.needsLabels(m) && s.string("threshold.adjust.label-column").isBlank()) {
