@@ -3,6 +3,7 @@ package dev.lakead.pipeline;
 import dev.lakead.LakeadException;
 import dev.lakead.bundle.ModelBundle;
 import dev.lakead.config.Settings;
+import dev.lakead.io.InputAudit;
 import dev.lakead.io.TableReader;
 import dev.lakead.monitoring.DriftStatistics;
 import dev.lakead.table.DriftTable;
@@ -48,7 +49,7 @@ public final class DriftStep {
     }
 
     public record Result(String tablePath, String summaryPath, long rows, boolean retrainRecommended,
-                         List<String> reasons) {
+                         List<String> reasons, InputAudit.Report audit) {
     }
 
     public static Result run(JobContext ctx) {
@@ -63,8 +64,13 @@ public final class DriftStep {
         double psiLimit = cfg.psiThreshold();
         double ksLimit = cfg.ksThreshold();
 
-        TableReader.Table input = TableReader.read(ctx.spark(), s.with("input.where", ""));
+        TableReader.Table read = TableReader.read(ctx.spark(), s.with("input.where", ""));
         List<String> features = bundle.pipeline().columns();
+        // the same audit as preprocess and score: malformed lines and null/NaN/Inf features counted, input.malformed
+        // applied (drop, fail; with impute the unusable values are left out of the histograms, not filled in)
+        InputAudit.Audited audited = InputAudit.audit(ctx.spark(), read, features, s, "the model's feature columns");
+        TableReader.Table input = new TableReader.Table(audited.rows(), read.partitionColumns(), read.path(),
+                read.source());
         requireColumn(input.rows(), partition, "drift.partition-column");
         Dataset<Row> reference = TableReader.filtered(input.rows(), referenceWhere, "drift.reference-where",
                 input.path());
@@ -142,9 +148,9 @@ public final class DriftStep {
         partitions.remove(REFERENCE);
         String summaryPath = cfg.summaryPath();
         new DriftSummary(bundle.path(), recentWhere, partition, partitions, referenceWhere, retrain, reasons,
-                rows.size(), out, now.toInstant().toString()).write(ctx.files(), summaryPath);
+                rows.size(), out, now.toInstant().toString(), audited.report().toMap()).write(ctx.files(), summaryPath);
         LOG.info("Drift: {} rows to {}; retrain recommended: {} {}", rows.size(), out, retrain, reasons);
-        return new Result(out, summaryPath, rows.size(), retrain, reasons);
+        return new Result(out, summaryPath, rows.size(), retrain, reasons, audited.report());
     }
 
     /** drift.reference-where, else the filter the model's training data was read with. */

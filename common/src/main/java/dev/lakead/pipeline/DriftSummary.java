@@ -19,12 +19,21 @@ import java.util.Map;
  */
 public record DriftSummary(String model, String where, String partitionColumn, List<String> partitions,
                            String referenceWhere, boolean retrainRecommended, List<String> reasons, long driftRows,
-                           String driftTable, String computedAt) {
+                           String driftTable, String computedAt, Map<String, Object> inputAudit) {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public DriftSummary {
         partitions = List.copyOf(partitions);
         reasons = List.copyOf(reasons);
+        inputAudit = inputAudit == null ? Map.of() : inputAudit;
+    }
+
+    /** A summary without an input audit (as written before the drift job audited its input). */
+    public DriftSummary(String model, String where, String partitionColumn, List<String> partitions,
+                        String referenceWhere, boolean retrainRecommended, List<String> reasons, long driftRows,
+                        String driftTable, String computedAt) {
+        this(model, where, partitionColumn, partitions, referenceWhere, retrainRecommended, reasons, driftRows,
+                driftTable, computedAt, Map.of());
     }
 
     public String toJson() {
@@ -39,6 +48,7 @@ public record DriftSummary(String model, String where, String partitionColumn, L
         m.put("drift_rows", driftRows);
         m.put("drift_table", driftTable);
         m.put("computed_at", computedAt);
+        m.put("input_audit", inputAudit);
         try {
             return JSON.writeValueAsString(m);
         } catch (JsonProcessingException e) {
@@ -75,7 +85,8 @@ public record DriftSummary(String model, String where, String partitionColumn, L
                 n.path("partition_column").asText(""), strings(n.path("partitions")),
                 n.path("reference_where").asText(""), n.get("retrain_recommended").asBoolean(),
                 strings(n.path("reasons")), n.path("drift_rows").asLong(0), n.path("drift_table").asText(""),
-                n.path("computed_at").asText(""));
+                n.path("computed_at").asText(""), n.has("input_audit") ? JSON.convertValue(n.get("input_audit"),
+                        new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { }) : Map.of());
     }
 
     /** Whether this summary was computed for exactly this filter (blanks collapsed, as a scheduler templates it). */

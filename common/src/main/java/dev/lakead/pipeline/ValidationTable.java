@@ -4,6 +4,7 @@ import dev.lakead.LakeadException;
 import dev.lakead.config.Settings;
 import dev.lakead.evaluation.BinaryEvaluator;
 import dev.lakead.features.FeaturePipeline;
+import dev.lakead.io.InputAudit;
 import dev.lakead.io.TableReader;
 import dev.lakead.models.AnomalyModel;
 import dev.lakead.models.ModelFamily;
@@ -46,6 +47,9 @@ final class ValidationTable {
                 ? TableReader.table(ctx.spark(), cfg.validationTable(), "threshold.validation.table", "")
                 : TableReader.read(ctx.spark(), path, s.choice("input.format", TableReader.FORMATS),
                 s.bool("input.csv.header"), s.string("input.csv.delimiter"), "");
+        // audited like every input (malformed lines, null/NaN/Inf features; input.malformed applied); logged
+        table = new TableReader.Table(InputAudit.audit(ctx.spark(), table, pipeline.columns(), s,
+                "the model's feature columns").rows(), table.partitionColumns(), table.path(), table.source());
         Dataset<Row> rows = TableReader.filtered(table.rows(), cfg.validationWhere(),
                 "threshold.validation.where", path);
         List<String> columns = Arrays.asList(rows.columns());

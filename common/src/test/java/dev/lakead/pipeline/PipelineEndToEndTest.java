@@ -291,9 +291,28 @@ class PipelineEndToEndTest extends SparkTestSupport {
         assertEquals("dt", summary.partitionColumn());
         assertTrue(summary.retrainRecommended());
         assertEquals(r.reasons(), summary.reasons());
+        // the input was audited as preprocess and score audit theirs: every row read (the lake's missing values
+        // counted and, under the default impute, left out of the histograms), the counts in the summary
+        assertEquals(lakeRows, ((Number) summary.inputAudit().get("rows_read")).longValue(), summary.toJson());
+        assertEquals(r.audit().rowsWithUnusableValues(),
+                ((Number) summary.inputAudit().get("rows_with_unusable_values")).longValue());
+        assertEquals(lakeRows, r.audit().rowsOut());
+        long missing = r.audit().unusableValues().get(shifted);
 
         DriftStep.run(JobContext.of(spark, s));
         assertEquals(features + 2, spark.read().parquet(path("drift")).count(), "a rerun replaces its partition");
+
+        // one NaN feature value: counted, and input.malformed = fail stops the job naming the setting
+        spark.read().parquet(path("lake-drifted")).withColumn(shifted, org.apache.spark.sql.functions.when(
+                        col("record_id").equalTo(lake.where(col(shifted).isNotNull()).select("record_id").first()
+                                .get(0)), Double.NaN)
+                .otherwise(col(shifted))).write().partitionBy("dt").parquet(path("lake-nan"));
+        Settings nan = s.with("input.path", path("lake-nan"));
+        assertEquals(missing + 1, DriftStep.run(JobContext.of(spark, nan)).audit().unusableValues().get(shifted));
+        var failed = org.junit.jupiter.api.Assertions.assertThrows(dev.lakead.LakeadException.class,
+                () -> DriftStep.run(JobContext.of(spark, nan.with("input.malformed", "fail"))));
+        assertTrue(failed.getMessage().contains("input.malformed") && failed.getMessage().contains(shifted),
+                failed.getMessage());
     }
 
     @Test

@@ -47,8 +47,8 @@ final class DriftJob extends SparkJob {
     @Override
     protected void run(JobContext ctx, PrintWriter out) {
         DriftStep.Result r = DriftStep.run(ctx);
-        out.printf("drift_table: %s (%d rows)%nsummary: %s%nretrain_recommended: %s%n", r.tablePath(), r.rows(),
-                r.summaryPath(), r.retrainRecommended());
+        out.printf("%s%ndrift_table: %s (%d rows)%nsummary: %s%nretrain_recommended: %s%n", r.audit().summary(),
+                r.tablePath(), r.rows(), r.summaryPath(), r.retrainRecommended());
         r.reasons().forEach(reason -> out.println("  " + reason));
         drifted = r.retrainRecommended();
     }
