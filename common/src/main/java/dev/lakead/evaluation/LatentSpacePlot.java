@@ -1,7 +1,7 @@
 package dev.lakead.evaluation;
 
 import dev.lakead.io.HadoopFiles;
-import dev.lakead.scoring.BatchScorer;
+import dev.lakead.models.batch.BatchScorer;
 import org.apache.spark.ml.feature.PCA;
 import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.ml.linalg.Vector;

@@ -1,7 +1,7 @@
 package dev.lakead.monitoring;
 
 import dev.lakead.LakeadException;
-import dev.lakead.scoring.BatchScorer;
+import dev.lakead.models.batch.BatchScorer;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;

@@ -6,7 +6,7 @@ import dev.lakead.config.Settings;
 import dev.lakead.io.ScoreTableWriter;
 import dev.lakead.io.TableReader;
 import dev.lakead.monitoring.DriftStatistics;
-import dev.lakead.scoring.BatchScorer;
+import dev.lakead.models.batch.BatchScorer;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;

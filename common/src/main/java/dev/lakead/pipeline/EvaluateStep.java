@@ -10,7 +10,7 @@ import dev.lakead.evaluation.EvaluationResult;
 import dev.lakead.evaluation.PointAdjustment;
 import dev.lakead.evaluation.LatentSpacePlot;
 import dev.lakead.io.TableReader;
-import dev.lakead.scoring.BatchScorer;
+import dev.lakead.models.batch.BatchScorer;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.slf4j.Logger;

@@ -8,7 +8,7 @@ import dev.lakead.evaluation.EvaluationResult;
 import dev.lakead.evaluation.HtmlReport;
 import dev.lakead.evaluation.ReportCharts;
 import dev.lakead.evaluation.ScoreHistogram;
-import dev.lakead.scoring.BatchScorer;
+import dev.lakead.models.batch.BatchScorer;
 import dev.lakead.thresholds.ScoreCurve;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;

@@ -8,7 +8,7 @@ import dev.lakead.config.Settings;
 import dev.lakead.evaluation.BinaryEvaluator;
 import dev.lakead.evaluation.EvaluationResult;
 import dev.lakead.models.ModelFamilies;
-import dev.lakead.scoring.BatchScorer;
+import dev.lakead.models.batch.BatchScorer;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.slf4j.Logger;

@@ -9,8 +9,8 @@ import dev.lakead.io.TableReader;
 import dev.lakead.models.AnomalyModel;
 import dev.lakead.models.ModelFamilies;
 import dev.lakead.models.ModelFamily;
-import dev.lakead.models.lstm.LstmAutoencoderFamily;
-import dev.lakead.scoring.BatchScorer;
+import dev.lakead.models.RecordScorer;
+import dev.lakead.models.batch.BatchScorer;
 import dev.lakead.thresholds.AdaptiveThreshold;
 import dev.lakead.thresholds.Threshold;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -87,9 +87,10 @@ public final class ScoreStep {
         }
         ModelFamily family = ModelFamilies.get(model.type());
         double halfLife = s.number("threshold.adaptive.half-life");
-        boolean adaptive = halfLife != 0 && family.sequence(); // time-series models: an entity's records in time order
+        java.util.Optional<ModelFamily.SeriesColumns> series = family.series(s);
+        boolean adaptive = halfLife != 0 && series.isPresent(); // an entity's records in time order
         if (adaptive) {
-            for (String c : List.of(s.required("timeseries.entity-column"), s.required("timeseries.time-column"))) {
+            for (String c : series.get().both()) {
                 if (!keys.contains(c)) {
                     keys.add(c); // the online threshold follows each entity in time order; kept in the output
                 }
@@ -97,11 +98,7 @@ public final class ScoreStep {
         }
         List<String> pass = passColumns(input.rows(), keys, partitions);
 
-        BatchScorer.Outputs outputs = BatchScorer.Outputs.from(s);
-        Dataset<Row> scored = family.sequence()
-                ? family.scoreRecords(bundle.pipeline().transform(input.rows()), pass, model, s)
-                : BatchScorer.scoreRaw(input.rows(), pass, bundle.pipeline(), model,
-                s.positiveInt("score.batch-size"), outputs);
+        Dataset<Row> scored = family.scorer(model, bundle.pipeline(), s).score(input.rows(), pass);
         Instant scoredAt = Instant.now();
         Dataset<Row> out = withDecision(scored, bundle, threshold, Timestamp.from(scoredAt), pass, partitions);
         if (adaptive) {
@@ -230,9 +227,9 @@ public final class ScoreStep {
      */
     static Dataset<Row> withDecision(Dataset<Row> scored, ModelBundle bundle, Threshold modelThreshold,
                                      Timestamp scoredAt, List<String> pass, List<String> partitions) {
-        // one threshold for the model, or each record's entity threshold (per-entity time-series models)
-        boolean perEntity = Arrays.asList(scored.columns()).contains(LstmAutoencoderFamily.ENTITY_THRESHOLD);
-        Column threshold = perEntity ? col(LstmAutoencoderFamily.ENTITY_THRESHOLD) : thresholdColumn(modelThreshold);
+        // one threshold for the model, or each record's own one given by the model's scorer (per-entity models)
+        boolean perRecord = Arrays.asList(scored.columns()).contains(RecordScorer.RECORD_THRESHOLD);
+        Column threshold = perRecord ? col(RecordScorer.RECORD_THRESHOLD) : thresholdColumn(modelThreshold);
         List<Column> cols = new ArrayList<>();
         for (String c : pass) {
             if (!partitions.contains(c)) {

@@ -6,7 +6,7 @@ import dev.lakead.config.Settings;
 import dev.lakead.evaluation.BinaryEvaluator;
 import dev.lakead.io.ScoreTableWriter;
 import dev.lakead.io.TableReader;
-import dev.lakead.scoring.BatchScorer;
+import dev.lakead.models.batch.BatchScorer;
 import dev.lakead.thresholds.Threshold;
 import dev.lakead.thresholds.ThresholdCalculator;
 import org.apache.spark.sql.Column;

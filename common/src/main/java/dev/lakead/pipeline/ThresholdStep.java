@@ -9,7 +9,7 @@ import dev.lakead.io.TableReader;
 import dev.lakead.models.AnomalyModel;
 import dev.lakead.models.ModelFamilies;
 import dev.lakead.models.ModelFamily;
-import dev.lakead.scoring.BatchScorer;
+import dev.lakead.models.batch.BatchScorer;
 import dev.lakead.thresholds.Threshold;
 import dev.lakead.thresholds.ThresholdCalculator;
 import org.apache.spark.sql.Dataset;
@@ -84,8 +84,8 @@ public final class ThresholdStep {
                     + "; set it for the preprocess job too, which then keeps the column");
         }
         Dataset<Row> scores = (labelled ? validationScores(ctx, prepared.pipeline(), family, model)
-                : family.scoreRecords(prepared.features(), segment.isBlank() ? List.of() : List.of(segment), model,
-                s)).cache();
+                : family.scorer(model, prepared.pipeline(), s).scoreFeatured(prepared.features(),
+                segment.isBlank() ? List.of() : List.of(segment))).cache();
         try {
             Threshold t = ThresholdCalculator.compute(scores, BatchScorer.SCORE,
                     labelled ? BinaryEvaluator.LABEL : null, s);
@@ -138,7 +138,7 @@ public final class ThresholdStep {
             if (!segment.isBlank() && !segment.equals(label)) {
                 pass.add(segment);
             }
-            scored = family.scoreRecords(pipeline.transform(rows), pass, model, s);
+            scored = family.scorer(model, pipeline, s).scoreFeatured(pipeline.transform(rows), pass);
         }
         return BinaryEvaluator.withBinaryLabel(scored, label);
     }

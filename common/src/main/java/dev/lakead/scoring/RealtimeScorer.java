@@ -72,9 +72,11 @@ public final class RealtimeScorer {
             throw new LakeadException("Model bundle " + bundlePath + " is corrupt: " + e.getMessage(), e);
         }
         ModelFamily family = ModelFamilies.get((String) meta.get("model_type"));
-        if (family.sequence()) {
-            throw new LakeadException("Model bundle " + bundlePath + " is a " + family.type() + " model: it scores"
-                    + " windows of a series, which the real-time scorer does not build; use the batch score job");
+        try {
+            family.requireSingleRecordScoring();
+        } catch (LakeadException e) {
+            throw new LakeadException("Model bundle " + bundlePath + " is a " + family.type() + " model: "
+                    + e.getMessage(), e);
         }
         Map.Entry<List<String>, ScalingPlan> features = FeaturePipeline.readPlan(files,
                 bundlePath + "/" + ModelBundle.PREPROCESSING);
