@@ -1,20 +1,16 @@
 package dev.lakead.bundle;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.lakead.LakeadException;
 import dev.lakead.features.FeaturePipeline;
 import dev.lakead.io.HadoopFiles;
 import dev.lakead.models.AnomalyModel;
-import dev.lakead.models.ModelFamilies;
-import dev.lakead.models.ModelFamily;
 import dev.lakead.thresholds.Threshold;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -42,18 +38,18 @@ public final class ModelBundle {
     public static final String CHAMPION = "champion.json";
     public static final String NETWORK = "network.bin";
     public static final String PREPROCESSING = "preprocessing";
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = BundleCodec.FORMAT_VERSION;
     private static final Pattern VERSION = Pattern.compile("v(\\d+)");
-    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    static final ObjectMapper JSON = BundleCodec.JSON;
 
     private final String path;
-    private final Map<String, Object> metadata;
+    private final BundleMetadata metadata;
     private final FeaturePipeline pipeline;
     private final AnomalyModel model;
     private final Threshold threshold;
     private int thresholdVersion = 1;
 
-    public ModelBundle(String path, Map<String, Object> metadata, FeaturePipeline pipeline, AnomalyModel model,
+    public ModelBundle(String path, BundleMetadata metadata, FeaturePipeline pipeline, AnomalyModel model,
                        Threshold threshold) {
         this.path = path;
         this.metadata = metadata;
@@ -66,7 +62,7 @@ public final class ModelBundle {
         return path;
     }
 
-    public Map<String, Object> metadata() {
+    public BundleMetadata metadata() {
         return metadata;
     }
 
@@ -83,11 +79,11 @@ public final class ModelBundle {
     }
 
     public String name() {
-        return String.valueOf(metadata.get("model_name"));
+        return String.valueOf(metadata.modelName());
     }
 
     public String version() {
-        return String.valueOf(metadata.get("model_version"));
+        return String.valueOf(metadata.modelVersion());
     }
 
     /**
@@ -150,7 +146,7 @@ public final class ModelBundle {
     }
 
     /** Writes the bundle to {@code target} atomically; fails if a bundle is already there. */
-    public static ModelBundle write(HadoopFiles files, String target, Map<String, Object> metadata,
+    public static ModelBundle write(HadoopFiles files, String target, BundleMetadata metadata,
                                     FeaturePipeline pipeline, AnomalyModel model, Threshold threshold) {
         if (files.exists(target)) {
             throw new LakeadException("Model bundle " + target + " already exists; choose another model.version");
@@ -158,9 +154,8 @@ public final class ModelBundle {
         String parent = target.substring(0, target.lastIndexOf('/'));
         String tmp = parent + "/_tmp-" + UUID.randomUUID();
         try {
-            Map<String, Object> meta = new LinkedHashMap<>(metadata);
-            meta.put("format_version", FORMAT_VERSION);
-            files.writeString(tmp + "/" + METADATA, JSON.writeValueAsString(meta));
+            BundleMetadata meta = metadata.withFormatVersion(FORMAT_VERSION);
+            files.writeString(tmp + "/" + METADATA, BundleCodec.metadataJson(meta));
             files.writeString(tmp + "/" + THRESHOLD, thresholdJson(threshold, 1));
             files.writeString(tmp + "/" + THRESHOLD_VERSIONS + "/t1.json", thresholdJson(threshold, 1));
             files.writeBytes(tmp + "/" + NETWORK, model.toBytes());
@@ -221,78 +216,29 @@ public final class ModelBundle {
         return thresholdVersion;
     }
 
-    private static ModelBundle load(String path, Map<String, Object> metadata, FeaturePipeline pipeline,
+    private static ModelBundle load(String path, BundleMetadata metadata, FeaturePipeline pipeline,
                                     AnomalyModel model, HadoopFiles files) {
-        Map<String, Object> json = readJson(files, path, THRESHOLD);
-        ModelBundle b = new ModelBundle(path, metadata, pipeline, model, Threshold.fromMap(json));
-        b.thresholdVersion = ((Number) json.getOrDefault("version", 1)).intValue();
+        Map.Entry<Threshold, Integer> threshold = BundleCodec.readThreshold(files, path);
+        ModelBundle b = new ModelBundle(path, metadata, pipeline, model, threshold.getKey());
+        b.thresholdVersion = threshold.getValue();
         return b;
     }
 
     private static String thresholdJson(Threshold t, int version) throws IOException {
-        Map<String, Object> m = new LinkedHashMap<>(t.asMap());
-        m.put("version", version);
-        m.put("created_at", java.time.Instant.now().toString());
-        return JSON.writeValueAsString(m);
+        return BundleCodec.thresholdJson(t, version);
     }
 
-    @SuppressWarnings("unchecked")
+    /** Reads a bundle through {@link BundleCodec} (manifest verified, complete, consistent) with its MLlib pipeline. */
     public static ModelBundle load(SparkSession spark, HadoopFiles files, String path) {
         if (!files.exists(path)) {
             throw new LakeadException("Model bundle " + path + " does not exist");
         }
-        BundleManifest.verify(files, path);
-        for (String f : List.of(METADATA, THRESHOLD, NETWORK, PREPROCESSING)) {
-            if (!files.exists(path + "/" + f)) {
-                throw new LakeadException("Model bundle " + path + " is incomplete: " + f + " is missing");
-            }
-        }
-        Map<String, Object> meta = readJson(files, path, METADATA);
-        Threshold threshold;
-        int thresholdVersion;
-        try {
-            Map<String, Object> json = readJson(files, path, THRESHOLD);
-            threshold = Threshold.fromMap(json);
-            thresholdVersion = ((Number) json.getOrDefault("version", 1)).intValue();
-        } catch (RuntimeException e) {
-            throw new LakeadException("Model bundle " + path + ": " + THRESHOLD + " is corrupt: " + e.getMessage(), e);
-        }
-        String type = (String) meta.get("model_type");
-        ModelFamily family;
-        try {
-            family = ModelFamilies.get(type);
-        } catch (LakeadException e) {
-            throw new LakeadException("Model bundle " + path + ": " + METADATA + " names model type '" + type
-                    + "', which this version of lakead does not know", e);
-        }
-        AnomalyModel model;
-        try {
-            model = family.decode(files.readBytes(path + "/" + NETWORK));
-        } catch (LakeadException e) {
-            throw new LakeadException("Model bundle " + path + ": " + NETWORK + " cannot be loaded: "
-                    + e.getMessage(), e);
-        }
+        BundleCodec.Contents contents = BundleCodec.read(files, path);
         FeaturePipeline pipeline = FeaturePipeline.load(spark, files, path + "/" + PREPROCESSING);
-        List<String> expected = (List<String>) meta.get("feature_columns");
-        if (expected != null && !expected.equals(pipeline.columns())) {
-            throw new LakeadException("Model bundle " + path + " is inconsistent: metadata lists features " + expected
-                    + " but the preprocessing pipeline has " + pipeline.columns());
-        }
-        if (model.inputSize() != pipeline.size()) {
-            throw new LakeadException("Model bundle " + path + " is inconsistent: the network takes "
-                    + model.inputSize() + " inputs but there are " + pipeline.size() + " feature columns");
-        }
-        ModelBundle bundle = new ModelBundle(path, meta, pipeline, model, threshold);
-        bundle.thresholdVersion = thresholdVersion;
+        BundleCodec.requireConsistent(contents, pipeline.columns());
+        ModelBundle bundle = new ModelBundle(path, contents.metadata(), pipeline, contents.model(),
+                contents.threshold());
+        bundle.thresholdVersion = contents.thresholdVersion();
         return bundle;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> readJson(HadoopFiles files, String dir, String file) {
-        try {
-            return JSON.readValue(files.readString(dir + "/" + file), Map.class);
-        } catch (IOException e) {
-            throw new LakeadException("Model bundle " + dir + ": " + file + " is corrupt: " + e.getMessage(), e);
-        }
     }
 }

@@ -73,7 +73,7 @@ public final class ScoreStep {
             model = model.withScoreMode(mode);
             threshold = threshold.forScoreMode(mode);
         }
-        LOG.info("Scoring with {} {} {} (threshold {})", bundle.metadata().get("model_type"), bundle.name(),
+        LOG.info("Scoring with {} {} {} (threshold {})", bundle.metadata().modelType(), bundle.name(),
                 bundle.version(), threshold.describe());
         TableReader.Table table = TableReader.read(ctx.spark(), s);
         InputAudit.Audited audited = InputAudit.audit(ctx.spark(), table, bundle.pipeline().columns(), s,

@@ -69,14 +69,8 @@ class ModelBundleTest extends SparkTestSupport {
         return new AutoencoderModel(net, spec.asMap());
     }
 
-    private static Map<String, Object> metadata(String version, List<String> columns) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("model_type", AutoencoderModel.TYPE);
-        m.put("model_name", "m");
-        m.put("model_version", version);
-        m.put("feature_columns", columns);
-        m.put("training_rows", 20);
-        return m;
+    private static BundleMetadata metadata(String version, List<String> columns) {
+        return BundleMetadata.of(AutoencoderModel.TYPE, "m", version, columns);
     }
 
     private static INDArray batch() {
@@ -218,8 +212,8 @@ class ModelBundleTest extends SparkTestSupport {
         assertEquals("standard", loaded.pipeline().scaler());
         assertEquals("m", loaded.name());
         assertEquals("v1", loaded.version());
-        assertEquals(ModelBundle.FORMAT_VERSION, loaded.metadata().get("format_version"));
-        assertEquals(COLUMNS, loaded.metadata().get("feature_columns"));
+        assertEquals(ModelBundle.FORMAT_VERSION, loaded.metadata().formatVersion());
+        assertEquals(COLUMNS, loaded.metadata().featureColumns());
         assertEquals(AutoencoderModel.TYPE, loaded.model().type());
         assertEquals(3, loaded.model().inputSize());
 
