@@ -14,8 +14,6 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A versioned model directory, {@code <root>/<name>/<version>/}:
@@ -27,7 +25,8 @@ import java.util.regex.Pattern;
  *   preprocessing/    the fitted MLlib pipeline (imputer, assembler, scaler) and its feature columns
  *   manifest.json     every file above with its size and SHA-256 ({@link BundleManifest}), written last
  * </pre>
- * A bundle is written to a temporary directory and renamed into place, so a reader never sees half of one.
+ * A bundle is written to a temporary directory and renamed into place, so a reader never sees half of one. Its
+ * files are read by {@link BundleCodec}; {@link BundleStore} finds, numbers and promotes the versions.
  */
 public final class ModelBundle {
     private static final Logger LOG = LoggerFactory.getLogger(ModelBundle.class);
@@ -39,7 +38,6 @@ public final class ModelBundle {
     public static final String NETWORK = "network.bin";
     public static final String PREPROCESSING = "preprocessing";
     public static final int FORMAT_VERSION = BundleCodec.FORMAT_VERSION;
-    private static final Pattern VERSION = Pattern.compile("v(\\d+)");
     static final ObjectMapper JSON = BundleCodec.JSON;
 
     private final String path;
@@ -84,65 +82,6 @@ public final class ModelBundle {
 
     public String version() {
         return String.valueOf(metadata.modelVersion());
-    }
-
-    /**
-     * Directory of a bundle: the given version; when version is blank, the promoted champion (champion.json) if
-     * there is one, else the highest vN under root/name.
-     */
-    public static String locate(HadoopFiles files, String root, String name, String version) {
-        String base = root + "/" + name;
-        if (version != null && !version.isBlank()) {
-            return base + "/" + version;
-        }
-        Map<String, Object> champion = champion(files, root, name);
-        if (champion != null) {
-            return base + "/" + champion.get("version");
-        }
-        return locateLatest(files, root, name);
-    }
-
-    /** The highest vN under root/name. */
-    public static String locateLatest(HadoopFiles files, String root, String name) {
-        String base = root + "/" + name;
-        int latest = latestVersion(files, base);
-        if (latest == 0) {
-            throw new LakeadException("No model bundle under " + base + " (settings 'model.root' and 'model.name')");
-        }
-        return base + "/v" + latest;
-    }
-
-    /** The promoted champion of root/name (champion.json: version, metric, history), or null. */
-    @SuppressWarnings("unchecked")
-    public static Map<String, Object> champion(HadoopFiles files, String root, String name) {
-        String path = root + "/" + name + "/" + CHAMPION;
-        if (!files.exists(path)) {
-            return null;
-        }
-        try {
-            return JSON.readValue(files.readString(path), Map.class);
-        } catch (IOException e) {
-            throw new LakeadException(path + " is corrupt: " + e.getMessage(), e);
-        }
-    }
-
-    /** The version a new training run writes: the given one, or v(N+1). */
-    public static String nextVersion(HadoopFiles files, String root, String name, String version) {
-        if (version != null && !version.isBlank()) {
-            return version;
-        }
-        return "v" + (latestVersion(files, root + "/" + name) + 1);
-    }
-
-    private static int latestVersion(HadoopFiles files, String base) {
-        int latest = 0;
-        for (String child : files.childDirectories(base)) {
-            Matcher m = VERSION.matcher(child);
-            if (m.matches()) {
-                latest = Math.max(latest, Integer.parseInt(m.group(1)));
-            }
-        }
-        return latest;
     }
 
     /** Writes the bundle to {@code target} atomically; fails if a bundle is already there. */

@@ -2,6 +2,7 @@ package dev.lakead.pipeline;
 
 import dev.lakead.CodeVersion;
 import dev.lakead.bundle.BundleMetadata;
+import dev.lakead.bundle.BundleStore;
 import dev.lakead.bundle.ModelBundle;
 import dev.lakead.config.Settings;
 import dev.lakead.models.ModelFamilies;
@@ -31,7 +32,7 @@ public final class TrainStep {
         ModelFamily family = ModelFamilies.get(s.string("model.type"));
         String name = s.required("model.name");
         String target = s.string("model.root") + "/" + name + "/"
-                + ModelBundle.nextVersion(ctx.files(), s.string("model.root"), name, s.string("model.version"));
+                + new BundleStore(ctx.files(), s.string("model.root")).nextVersion(name, s.string("model.version"));
         if (ctx.files().exists(target)) {
             throw new dev.lakead.LakeadException("Model bundle " + target + " already exists; choose another"
                     + " model.version or leave it empty for the next one");
