@@ -12,7 +12,7 @@ import dev.lakead.models.anogan.AnoGanModel;
 import dev.lakead.pipeline.JobContext;
 import dev.lakead.pipeline.PreprocessStep;
 import dev.lakead.pipeline.TrainStep;
-import dev.lakead.scoring.BatchScorer;
+import dev.lakead.models.batch.BatchScorer;
 import dev.lakead.thresholds.Threshold;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;

@@ -97,7 +97,7 @@ final class BenchTestcheckJob extends SparkJob {
     }
 
     private Outcome runFamily(JobContext ctx, String family, String base) {
-        boolean sequence = ModelFamilies.get(family).sequence();
+        boolean sequence = HardLakeRecipes.onSeries(family);
         String input = sequence ? series(ctx, base) : lake(ctx, base, HardLakeRecipes.lakeSeed(family));
         String trainWhere = sequence ? HardLakeRecipes.SERIES_TRAIN : HardLakeRecipes.LAKE_TRAIN;
         String testWhere = sequence ? HardLakeRecipes.SERIES_TEST : HardLakeRecipes.LAKE_TEST;

@@ -1,25 +1,19 @@
 package dev.lakead.bundle;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.lakead.LakeadException;
 import dev.lakead.features.FeaturePipeline;
 import dev.lakead.io.HadoopFiles;
 import dev.lakead.models.AnomalyModel;
-import dev.lakead.models.ModelFamilies;
-import dev.lakead.models.ModelFamily;
 import dev.lakead.thresholds.Threshold;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A versioned model directory, {@code <root>/<name>/<version>/}:
@@ -31,7 +25,8 @@ import java.util.regex.Pattern;
  *   preprocessing/    the fitted MLlib pipeline (imputer, assembler, scaler) and its feature columns
  *   manifest.json     every file above with its size and SHA-256 ({@link BundleManifest}), written last
  * </pre>
- * A bundle is written to a temporary directory and renamed into place, so a reader never sees half of one.
+ * A bundle is written to a temporary directory and renamed into place, so a reader never sees half of one. Its
+ * files are read by {@link BundleCodec}; {@link BundleStore} finds, numbers and promotes the versions.
  */
 public final class ModelBundle {
     private static final Logger LOG = LoggerFactory.getLogger(ModelBundle.class);
@@ -42,18 +37,17 @@ public final class ModelBundle {
     public static final String CHAMPION = "champion.json";
     public static final String NETWORK = "network.bin";
     public static final String PREPROCESSING = "preprocessing";
-    public static final int FORMAT_VERSION = 1;
-    private static final Pattern VERSION = Pattern.compile("v(\\d+)");
-    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    public static final int FORMAT_VERSION = BundleCodec.FORMAT_VERSION;
+    static final ObjectMapper JSON = BundleCodec.JSON;
 
     private final String path;
-    private final Map<String, Object> metadata;
+    private final BundleMetadata metadata;
     private final FeaturePipeline pipeline;
     private final AnomalyModel model;
     private final Threshold threshold;
     private int thresholdVersion = 1;
 
-    public ModelBundle(String path, Map<String, Object> metadata, FeaturePipeline pipeline, AnomalyModel model,
+    public ModelBundle(String path, BundleMetadata metadata, FeaturePipeline pipeline, AnomalyModel model,
                        Threshold threshold) {
         this.path = path;
         this.metadata = metadata;
@@ -66,7 +60,7 @@ public final class ModelBundle {
         return path;
     }
 
-    public Map<String, Object> metadata() {
+    public BundleMetadata metadata() {
         return metadata;
     }
 
@@ -83,74 +77,15 @@ public final class ModelBundle {
     }
 
     public String name() {
-        return String.valueOf(metadata.get("model_name"));
+        return String.valueOf(metadata.modelName());
     }
 
     public String version() {
-        return String.valueOf(metadata.get("model_version"));
-    }
-
-    /**
-     * Directory of a bundle: the given version; when version is blank, the promoted champion (champion.json) if
-     * there is one, else the highest vN under root/name.
-     */
-    public static String locate(HadoopFiles files, String root, String name, String version) {
-        String base = root + "/" + name;
-        if (version != null && !version.isBlank()) {
-            return base + "/" + version;
-        }
-        Map<String, Object> champion = champion(files, root, name);
-        if (champion != null) {
-            return base + "/" + champion.get("version");
-        }
-        return locateLatest(files, root, name);
-    }
-
-    /** The highest vN under root/name. */
-    public static String locateLatest(HadoopFiles files, String root, String name) {
-        String base = root + "/" + name;
-        int latest = latestVersion(files, base);
-        if (latest == 0) {
-            throw new LakeadException("No model bundle under " + base + " (settings 'model.root' and 'model.name')");
-        }
-        return base + "/v" + latest;
-    }
-
-    /** The promoted champion of root/name (champion.json: version, metric, history), or null. */
-    @SuppressWarnings("unchecked")
-    public static Map<String, Object> champion(HadoopFiles files, String root, String name) {
-        String path = root + "/" + name + "/" + CHAMPION;
-        if (!files.exists(path)) {
-            return null;
-        }
-        try {
-            return JSON.readValue(files.readString(path), Map.class);
-        } catch (IOException e) {
-            throw new LakeadException(path + " is corrupt: " + e.getMessage(), e);
-        }
-    }
-
-    /** The version a new training run writes: the given one, or v(N+1). */
-    public static String nextVersion(HadoopFiles files, String root, String name, String version) {
-        if (version != null && !version.isBlank()) {
-            return version;
-        }
-        return "v" + (latestVersion(files, root + "/" + name) + 1);
-    }
-
-    private static int latestVersion(HadoopFiles files, String base) {
-        int latest = 0;
-        for (String child : files.childDirectories(base)) {
-            Matcher m = VERSION.matcher(child);
-            if (m.matches()) {
-                latest = Math.max(latest, Integer.parseInt(m.group(1)));
-            }
-        }
-        return latest;
+        return String.valueOf(metadata.modelVersion());
     }
 
     /** Writes the bundle to {@code target} atomically; fails if a bundle is already there. */
-    public static ModelBundle write(HadoopFiles files, String target, Map<String, Object> metadata,
+    public static ModelBundle write(HadoopFiles files, String target, BundleMetadata metadata,
                                     FeaturePipeline pipeline, AnomalyModel model, Threshold threshold) {
         if (files.exists(target)) {
             throw new LakeadException("Model bundle " + target + " already exists; choose another model.version");
@@ -158,9 +93,8 @@ public final class ModelBundle {
         String parent = target.substring(0, target.lastIndexOf('/'));
         String tmp = parent + "/_tmp-" + UUID.randomUUID();
         try {
-            Map<String, Object> meta = new LinkedHashMap<>(metadata);
-            meta.put("format_version", FORMAT_VERSION);
-            files.writeString(tmp + "/" + METADATA, JSON.writeValueAsString(meta));
+            BundleMetadata meta = metadata.withFormatVersion(FORMAT_VERSION);
+            files.writeString(tmp + "/" + METADATA, BundleCodec.metadataJson(meta));
             files.writeString(tmp + "/" + THRESHOLD, thresholdJson(threshold, 1));
             files.writeString(tmp + "/" + THRESHOLD_VERSIONS + "/t1.json", thresholdJson(threshold, 1));
             files.writeBytes(tmp + "/" + NETWORK, model.toBytes());
@@ -221,78 +155,29 @@ public final class ModelBundle {
         return thresholdVersion;
     }
 
-    private static ModelBundle load(String path, Map<String, Object> metadata, FeaturePipeline pipeline,
+    private static ModelBundle load(String path, BundleMetadata metadata, FeaturePipeline pipeline,
                                     AnomalyModel model, HadoopFiles files) {
-        Map<String, Object> json = readJson(files, path, THRESHOLD);
-        ModelBundle b = new ModelBundle(path, metadata, pipeline, model, Threshold.fromMap(json));
-        b.thresholdVersion = ((Number) json.getOrDefault("version", 1)).intValue();
+        Map.Entry<Threshold, Integer> threshold = BundleCodec.readThreshold(files, path);
+        ModelBundle b = new ModelBundle(path, metadata, pipeline, model, threshold.getKey());
+        b.thresholdVersion = threshold.getValue();
         return b;
     }
 
     private static String thresholdJson(Threshold t, int version) throws IOException {
-        Map<String, Object> m = new LinkedHashMap<>(t.asMap());
-        m.put("version", version);
-        m.put("created_at", java.time.Instant.now().toString());
-        return JSON.writeValueAsString(m);
+        return BundleCodec.thresholdJson(t, version);
     }
 
-    @SuppressWarnings("unchecked")
+    /** Reads a bundle through {@link BundleCodec} (manifest verified, complete, consistent) with its MLlib pipeline. */
     public static ModelBundle load(SparkSession spark, HadoopFiles files, String path) {
         if (!files.exists(path)) {
             throw new LakeadException("Model bundle " + path + " does not exist");
         }
-        BundleManifest.verify(files, path);
-        for (String f : List.of(METADATA, THRESHOLD, NETWORK, PREPROCESSING)) {
-            if (!files.exists(path + "/" + f)) {
-                throw new LakeadException("Model bundle " + path + " is incomplete: " + f + " is missing");
-            }
-        }
-        Map<String, Object> meta = readJson(files, path, METADATA);
-        Threshold threshold;
-        int thresholdVersion;
-        try {
-            Map<String, Object> json = readJson(files, path, THRESHOLD);
-            threshold = Threshold.fromMap(json);
-            thresholdVersion = ((Number) json.getOrDefault("version", 1)).intValue();
-        } catch (RuntimeException e) {
-            throw new LakeadException("Model bundle " + path + ": " + THRESHOLD + " is corrupt: " + e.getMessage(), e);
-        }
-        String type = (String) meta.get("model_type");
-        ModelFamily family;
-        try {
-            family = ModelFamilies.get(type);
-        } catch (LakeadException e) {
-            throw new LakeadException("Model bundle " + path + ": " + METADATA + " names model type '" + type
-                    + "', which this version of lakead does not know", e);
-        }
-        AnomalyModel model;
-        try {
-            model = family.decode(files.readBytes(path + "/" + NETWORK));
-        } catch (LakeadException e) {
-            throw new LakeadException("Model bundle " + path + ": " + NETWORK + " cannot be loaded: "
-                    + e.getMessage(), e);
-        }
+        BundleCodec.Contents contents = BundleCodec.read(files, path);
         FeaturePipeline pipeline = FeaturePipeline.load(spark, files, path + "/" + PREPROCESSING);
-        List<String> expected = (List<String>) meta.get("feature_columns");
-        if (expected != null && !expected.equals(pipeline.columns())) {
-            throw new LakeadException("Model bundle " + path + " is inconsistent: metadata lists features " + expected
-                    + " but the preprocessing pipeline has " + pipeline.columns());
-        }
-        if (model.inputSize() != pipeline.size()) {
-            throw new LakeadException("Model bundle " + path + " is inconsistent: the network takes "
-                    + model.inputSize() + " inputs but there are " + pipeline.size() + " feature columns");
-        }
-        ModelBundle bundle = new ModelBundle(path, meta, pipeline, model, threshold);
-        bundle.thresholdVersion = thresholdVersion;
+        BundleCodec.requireConsistent(contents, pipeline.columns());
+        ModelBundle bundle = new ModelBundle(path, contents.metadata(), pipeline, contents.model(),
+                contents.threshold());
+        bundle.thresholdVersion = contents.thresholdVersion();
         return bundle;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> readJson(HadoopFiles files, String dir, String file) {
-        try {
-            return JSON.readValue(files.readString(dir + "/" + file), Map.class);
-        } catch (IOException e) {
-            throw new LakeadException("Model bundle " + dir + ": " + file + " is corrupt: " + e.getMessage(), e);
-        }
     }
 }

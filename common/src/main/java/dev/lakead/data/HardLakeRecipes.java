@@ -30,6 +30,11 @@ public final class HardLakeRecipes {
                 .withDifficulty(SyntheticSensorLake.Difficulty.HARD);
     }
 
+    /** Whether {@code family}'s recipe trains on the machine series ({@link #series()}) rather than the lake. */
+    public static boolean onSeries(String family) {
+        return "lstm-ae".equals(family);
+    }
+
     /** 3 machines of 600 steps; m2 freezes for seq 450-469 and m3 for seq 520-539. */
     public static SyntheticMachineSeries.Spec series() {
         return new SyntheticMachineSeries.Spec(List.of("m1", "m2", "m3"), 600,

@@ -36,6 +36,11 @@ public final class ModelFamilies {
         FAMILIES.put(family.type(), family);
     }
 
+    /** Every registered type name, the built-in ones first. */
+    public static java.util.List<String> types() {
+        return java.util.List.copyOf(FAMILIES.keySet());
+    }
+
     public static ModelFamily get(String type) {
         ModelFamily f = FAMILIES.get(type == null ? "" : type.trim().toLowerCase());
         if (f == null) {

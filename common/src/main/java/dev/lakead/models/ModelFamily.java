@@ -1,13 +1,20 @@
 package dev.lakead.models;
 
+import dev.lakead.LakeadException;
 import dev.lakead.config.Settings;
+import dev.lakead.features.FeaturePipeline;
+import dev.lakead.models.batch.BatchScorer;
 import dev.lakead.training.TrainingHistory;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
+import java.util.List;
+import java.util.Optional;
+
 /**
- * One detector family (Autoencoder, ...): trains through Spark and restores its models. Adding a family means
- * one new package and one line in {@link ModelFamilies}; jobs, thresholds, bundles and score tables stay the same.
+ * One detector family (Autoencoder, ...): trains through Spark, restores its models and scores tables with them.
+ * Adding a family means one new package and one line in {@link ModelFamilies} (or in
+ * {@code META-INF/services/dev.lakead.models.ModelFamily}); jobs, thresholds, bundles and score tables stay the same.
  */
 public interface ModelFamily {
     String type();
@@ -26,20 +33,50 @@ public interface ModelFamily {
     default void validate(Settings settings) {
     }
 
-    /** True for time-series models: their input keeps the entity and time columns and is scored by window. */
-    default boolean sequence() {
-        return false;
+    /**
+     * The columns that order the family's records, when its models score each entity's records in time order (a
+     * series' windows): preprocess keeps them with the prepared rows and the score step with the scores. Empty for
+     * models that score every record on its own.
+     */
+    default Optional<SeriesColumns> series(Settings settings) {
+        return Optional.empty();
+    }
+
+    /** An entity column and a time column (settings timeseries.entity-column and timeseries.time-column). */
+    record SeriesColumns(String entity, String time) {
+        public List<String> both() {
+            return List.of(entity, time);
+        }
     }
 
     /**
-     * One anomaly score per record ({@link dev.lakead.scoring.BatchScorer#SCORE}) next to the pass-through columns.
+     * How {@code model} scores a table on the executors. The default scores every record on its own, in batches
+     * of {@code score.batch-size} rows, with the outputs of {@code score.latent-export} and
+     * {@code score.feature-errors}.
      *
-     * @param featured rows carrying the scaled vector column {@link dev.lakead.features.FeaturePipeline#FEATURES}
+     * @param pipeline the bundle's preprocessing, for {@link RecordScorer#score} of raw rows
      */
-    default Dataset<Row> scoreRecords(Dataset<Row> featured, java.util.List<String> passColumns, AnomalyModel model,
-                                      Settings settings) {
-        return dev.lakead.scoring.BatchScorer.scoreVectors(featured, passColumns, model,
-                settings.positiveInt("score.batch-size"));
+    default RecordScorer scorer(AnomalyModel model, FeaturePipeline pipeline, Settings settings) {
+        int batchSize = settings.positiveInt("score.batch-size");
+        BatchScorer.Outputs outputs = BatchScorer.Outputs.from(settings);
+        return new RecordScorer() {
+            @Override
+            public Dataset<Row> score(Dataset<Row> input, List<String> passColumns) {
+                return BatchScorer.scoreRaw(input, passColumns, pipeline, model, batchSize, outputs);
+            }
+
+            @Override
+            public Dataset<Row> scoreFeatured(Dataset<Row> featured, List<String> passColumns) {
+                return BatchScorer.scoreVectors(featured, passColumns, model, batchSize);
+            }
+        };
+    }
+
+    /**
+     * Fails, saying why, when the family's models cannot score one record alone and in process (the real-time
+     * scorer); the default models can.
+     */
+    default void requireSingleRecordScoring() throws LakeadException {
     }
 
     record Trained(AnomalyModel model, TrainingHistory history) {

@@ -14,7 +14,7 @@ import java.util.Map;
  * Shared plumbing of the models that are one DL4J {@link MultiLayerNetwork} reconstructing their input: score from
  * per-feature errors, size, serialization, copies.
  */
-public abstract class NetworkModel implements AnomalyModel {
+public abstract class NetworkModel implements AnomalyModel, FeatureErrors {
     protected final MultiLayerNetwork network;
     private final Map<String, Object> hyperparameters;
 
@@ -38,10 +38,9 @@ public abstract class NetworkModel implements AnomalyModel {
     }
 
     /**
-     * Reconstruction models: the score is the mean of {@link #featureErrors}, so one network call gives both.
-     * Subclasses that score otherwise override {@link #score} and leave {@link #hasFeatureErrors} false.
+     * Each feature's reconstruction error per row: [rows, features]. The score is their mean, so one network call
+     * gives both.
      */
-    /** Each feature's reconstruction error per row: [rows, features]. */
     @Override
     public abstract INDArray featureErrors(INDArray batch);
 
@@ -54,11 +53,6 @@ public abstract class NetworkModel implements AnomalyModel {
     public Detailed scoreDetailed(INDArray batch) {
         INDArray errors = featureErrors(batch);
         return new Detailed(errors.mean(1).toDoubleVector(), errors.toDoubleMatrix());
-    }
-
-    @Override
-    public boolean hasFeatureErrors() {
-        return true;
     }
 
     /** Writes the network in DL4J's ModelSerializer format (without updater state). */

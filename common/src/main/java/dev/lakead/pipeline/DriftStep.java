@@ -174,7 +174,7 @@ public final class DriftStep {
         if (!given.isBlank()) {
             return given;
         }
-        Map<String, Object> prepared = (Map<String, Object>) bundle.metadata().getOrDefault("prepared_data", Map.of());
+        Map<String, Object> prepared = bundle.metadata().preparedDataOrEmpty();
         Object where = prepared.get("input_where");
         if (where == null || String.valueOf(where).isBlank()) {
             throw new LakeadException("Set 'drift.reference-where' (the training range): the bundle does not record"

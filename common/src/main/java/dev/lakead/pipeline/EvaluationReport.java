@@ -1,6 +1,5 @@
 package dev.lakead.pipeline;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakead.config.Settings;
 import dev.lakead.evaluation.BinaryEvaluator;
 import dev.lakead.evaluation.ConfusionMatrix;
@@ -166,10 +165,10 @@ final class EvaluationReport {
             return List.of();
         }
         try {
-            Map<String, Object> m = new ObjectMapper().readValue(ctx.files().readString(meta), Map.class);
-            Map<String, Object> training = (Map<String, Object>) m.getOrDefault("training", Map.of());
+            Map<String, Object> training = dev.lakead.bundle.BundleCodec.readMetadata(ctx.files(), bundle)
+                    .trainingOrEmpty();
             return (List<Map<String, Object>>) training.getOrDefault("loss_curve", List.of());
-        } catch (java.io.IOException | ClassCastException e) {
+        } catch (dev.lakead.LakeadException | ClassCastException e) {
             LOG.warn("Cannot read the loss curve from {}: {}", meta, e.getMessage());
             return List.of();
         }

@@ -18,7 +18,7 @@ public record JobContext(SparkSession spark, Settings settings, HadoopFiles file
         if (!explicit.isBlank()) {
             return explicit;
         }
-        return ModelBundle.locate(files, settings.string("model.root"), settings.required("model.name"),
+        return new dev.lakead.bundle.BundleStore(files, settings.string("model.root")).locate(settings.required("model.name"),
                 settings.string("model.version"));
     }
 

@@ -44,12 +44,11 @@ public final class PreprocessStep {
         Settings s = ctx.settings();
         String out = s.required("prepared.path");
         TableReader.Table table = TableReader.read(ctx.spark(), s);
-        boolean sequence = ModelFamilies.get(s.string("model.type")).sequence();
+        var series = ModelFamilies.get(s.string("model.type")).series(s);
         List<String> notFeatures = new ArrayList<>(table.partitionColumns());
         List<String> carried = new ArrayList<>();
-        if (sequence) { // time series: entity and time are keys, kept with the prepared rows to build windows
-            carried.add(s.required("timeseries.entity-column"));
-            carried.add(s.required("timeseries.time-column"));
+        if (series.isPresent()) { // time series: entity and time are keys, kept with the prepared rows for windows
+            carried.addAll(series.get().both());
             for (String c : carried) {
                 if (!Arrays.asList(table.rows().columns()).contains(c)) {
                     throw new dev.lakead.LakeadException("Time-series column '" + c + "' (settings timeseries.*) is"

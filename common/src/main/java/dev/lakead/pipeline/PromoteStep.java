@@ -1,8 +1,6 @@
 package dev.lakead.pipeline;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.lakead.LakeadException;
+import dev.lakead.bundle.BundleStore;
 import dev.lakead.bundle.ModelBundle;
 import dev.lakead.config.Settings;
 import dev.lakead.evaluation.BinaryEvaluator;
@@ -14,11 +12,6 @@ import org.apache.spark.sql.Row;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import static dev.lakead.io.ColumnRef.col;
@@ -32,7 +25,6 @@ import static dev.lakead.io.ColumnRef.col;
  */
 public final class PromoteStep {
     private static final Logger LOG = LoggerFactory.getLogger(PromoteStep.class);
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private PromoteStep() {
     }
@@ -46,10 +38,10 @@ public final class PromoteStep {
         String name = s.required("model.name");
         String root = s.string("model.root");
         String explicit = s.string("model.path");
-        String challengerPath = !explicit.isBlank() ? explicit
-                : ModelBundle.locateLatest(ctx.files(), root, name);
+        BundleStore store = new BundleStore(ctx.files(), root);
+        String challengerPath = !explicit.isBlank() ? explicit : store.latest(name);
         ModelBundle challenger = ModelBundle.load(ctx.spark(), ctx.files(), challengerPath);
-        Map<String, Object> current = ModelBundle.champion(ctx.files(), root, name);
+        Map<String, Object> current = store.champion(name);
         String metric = s.choice("promote.metric", "roc-auc", "pr-auc");
         if (current != null && challenger.version().equals(current.get("version"))) {
             LOG.info("{} is already the champion", challengerPath);
@@ -68,56 +60,22 @@ public final class PromoteStep {
         LOG.info("Challenger {} {} {} vs champion {} {}: {}", challenger.version(), metric, challengerMetric,
                 current == null ? "(none)" : current.get("version"), championMetric, promote ? "promoted" : "kept");
         if (promote) {
-            Map<String, Object> record = new LinkedHashMap<>();
-            record.put("version", challenger.version());
-            record.put("path", challenger.path());
-            record.put("metric", metric);
-            record.put("metric_value", challengerMetric);
-            record.put("promoted_at", Instant.now().toString());
-            record.put("forced", force);
-            List<Object> history = new ArrayList<>();
-            if (current != null) {
-                Map<String, Object> previous = new LinkedHashMap<>(current);
-                previous.remove("history");
-                history.add(previous);
-                Object older = current.get("history");
-                if (older instanceof List<?> l) {
-                    history.addAll(l);
-                }
-            }
-            record.put("history", history);
-            writeChampion(ctx, root, name, record);
+            store.promote(name, challenger, metric, challengerMetric, force);
         }
         return new Result(promote, promote ? challenger.path() : root + "/" + name + "/" + current.get("version"),
                 challenger.path(), challengerMetric, championMetric, metric);
     }
 
     /** Makes the previous champion the champion again. */
-    @SuppressWarnings("unchecked")
     public static String rollback(JobContext ctx) {
         Settings s = ctx.settings();
         String name = s.required("model.name");
-        String root = s.string("model.root");
-        Map<String, Object> current = ModelBundle.champion(ctx.files(), root, name);
-        List<Object> history = current == null ? List.of() : (List<Object>) current.getOrDefault("history", List.of());
-        if (history.isEmpty()) {
-            throw new LakeadException("No previous champion of '" + name + "' to roll back to");
-        }
-        Map<String, Object> previous = new LinkedHashMap<>((Map<String, Object>) history.get(0));
-        previous.put("history", history.subList(1, history.size()));
-        previous.put("rolled_back_at", Instant.now().toString());
-        writeChampion(ctx, root, name, previous);
-        LOG.info("Rolled back '{}' from {} to {}", name, current.get("version"), previous.get("version"));
-        return root + "/" + name + "/" + previous.get("version");
-    }
-
-    private static void writeChampion(JobContext ctx, String root, String name, Map<String, Object> record) {
-        String path = root + "/" + name + "/" + ModelBundle.CHAMPION;
-        try {
-            ctx.files().replaceString(path, JSON.writeValueAsString(record));
-        } catch (IOException e) {
-            throw new LakeadException("Cannot write " + path + ": " + e.getMessage(), e);
-        }
+        BundleStore store = new BundleStore(ctx.files(), s.string("model.root"));
+        Map<String, Object> current = store.champion(name);
+        String previous = store.rollback(name);
+        LOG.info("Rolled back '{}' from {} to {}", name, current.get("version"),
+                previous.substring(previous.lastIndexOf('/') + 1));
+        return previous;
     }
 
     /** ROC-AUC or PR-AUC of a bundle on the labelled validation table, computed on the executors. */

@@ -1,7 +1,7 @@
 package dev.lakead.pipeline;
 
 import dev.lakead.config.Settings;
-import dev.lakead.scoring.BatchScorer;
+import dev.lakead.models.batch.BatchScorer;
 import dev.lakead.table.ScoreTable;
 import dev.lakead.table.TableFormat;
 import dev.lakead.table.TableFormats;

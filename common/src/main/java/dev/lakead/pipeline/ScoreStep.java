@@ -8,8 +8,7 @@ import dev.lakead.io.TableReader;
 import dev.lakead.models.AnomalyModel;
 import dev.lakead.models.ModelFamilies;
 import dev.lakead.models.ModelFamily;
-import dev.lakead.models.lstm.LstmAutoencoderFamily;
-import dev.lakead.scoring.BatchScorer;
+import dev.lakead.models.RecordScorer;
 import dev.lakead.table.ScoreTable;
 import dev.lakead.thresholds.AdaptiveThreshold;
 import dev.lakead.thresholds.Threshold;
@@ -64,7 +63,7 @@ public final class ScoreStep {
             model = model.withScoreMode(mode);
             threshold = threshold.forScoreMode(mode);
         }
-        LOG.info("Scoring with {} {} {} (threshold {})", bundle.metadata().get("model_type"), bundle.name(),
+        LOG.info("Scoring with {} {} {} (threshold {})", bundle.metadata().modelType(), bundle.name(),
                 bundle.version(), threshold.describe());
         TableReader.Table table = TableReader.read(ctx.spark(), s);
         InputAudit.Audited audited = InputAudit.audit(ctx.spark(), table, bundle.pipeline().columns(), s,
@@ -78,9 +77,10 @@ public final class ScoreStep {
         }
         ModelFamily family = ModelFamilies.get(model.type());
         double halfLife = cfg.adaptiveHalfLife();
-        boolean adaptive = halfLife != 0 && family.sequence(); // time-series models: an entity's records in time order
+        java.util.Optional<ModelFamily.SeriesColumns> series = family.series(s);
+        boolean adaptive = halfLife != 0 && series.isPresent(); // an entity's records in time order
         if (adaptive) {
-            for (String c : List.of(s.required("timeseries.entity-column"), s.required("timeseries.time-column"))) {
+            for (String c : series.get().both()) {
                 if (!keys.contains(c)) {
                     keys.add(c); // the online threshold follows each entity in time order; kept in the output
                 }
@@ -88,10 +88,7 @@ public final class ScoreStep {
         }
         List<String> pass = passColumns(input.rows(), keys, partitions);
 
-        Dataset<Row> scored = family.sequence()
-                ? family.scoreRecords(bundle.pipeline().transform(input.rows()), pass, model, s)
-                : BatchScorer.scoreRaw(input.rows(), pass, bundle.pipeline(), model,
-                cfg.batchSize(), cfg.outputs());
+        Dataset<Row> scored = family.scorer(model, bundle.pipeline(), s).score(input.rows(), pass);
         Instant scoredAt = Instant.now();
         Dataset<Row> out = withDecision(scored, bundle, threshold, Timestamp.from(scoredAt), pass, partitions);
         if (adaptive) {
@@ -186,10 +183,9 @@ public final class ScoreStep {
     /** The score table's rows ({@link ScoreTable#rows}) decided by the bundle's threshold or each entity's. */
     static Dataset<Row> withDecision(Dataset<Row> scored, ModelBundle bundle, Threshold modelThreshold,
                                      Timestamp scoredAt, List<String> pass, List<String> partitions) {
-        // one threshold for the model, or each record's entity threshold (per-entity time-series models)
-        boolean perEntity = Arrays.asList(scored.columns()).contains(LstmAutoencoderFamily.ENTITY_THRESHOLD);
-        Column threshold = perEntity ? col(LstmAutoencoderFamily.ENTITY_THRESHOLD)
-                : ScoreTable.thresholdColumn(modelThreshold);
+        // one threshold for the model, or each record's own one given by the model's scorer (per-entity models)
+        boolean perRecord = Arrays.asList(scored.columns()).contains(RecordScorer.RECORD_THRESHOLD);
+        Column threshold = perRecord ? col(RecordScorer.RECORD_THRESHOLD) : ScoreTable.thresholdColumn(modelThreshold);
         return ScoreTable.rows(scored, threshold, bundle.name(), bundle.version(), scoredAt,
                 bundle.pipeline().columns(), pass, partitions);
     }

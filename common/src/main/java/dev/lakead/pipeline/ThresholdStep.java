@@ -81,8 +81,8 @@ public final class ThresholdStep {
                     + "; set it for the preprocess job too, which then keeps the column");
         }
         Dataset<Row> scores = (labelled ? ValidationTable.scores(ctx, prepared.pipeline(), family, model)
-                : family.scoreRecords(prepared.features(), segment.isBlank() ? List.of() : List.of(segment), model,
-                s)).cache();
+                : family.scorer(model, prepared.pipeline(), s).scoreFeatured(prepared.features(),
+                segment.isBlank() ? List.of() : List.of(segment))).cache();
         try {
             Threshold t = ThresholdCalculator.compute(scores, ScoreTable.SCORE,
                     labelled ? BinaryEvaluator.LABEL : null, s);

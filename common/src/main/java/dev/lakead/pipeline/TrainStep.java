@@ -1,6 +1,8 @@
 package dev.lakead.pipeline;
 
 import dev.lakead.CodeVersion;
+import dev.lakead.bundle.BundleMetadata;
+import dev.lakead.bundle.BundleStore;
 import dev.lakead.bundle.ModelBundle;
 import dev.lakead.config.Settings;
 import dev.lakead.models.ModelFamilies;
@@ -10,8 +12,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /** train: fits the configured model on the prepared features through Spark, sets the threshold, writes a bundle. */
 public final class TrainStep {
@@ -32,7 +32,7 @@ public final class TrainStep {
         ModelFamily family = ModelFamilies.get(s.string("model.type"));
         String name = s.required("model.name");
         String target = s.string("model.root") + "/" + name + "/"
-                + ModelBundle.nextVersion(ctx.files(), s.string("model.root"), name, s.string("model.version"));
+                + new BundleStore(ctx.files(), s.string("model.root")).nextVersion(name, s.string("model.version"));
         if (ctx.files().exists(target)) {
             throw new dev.lakead.LakeadException("Model bundle " + target + " already exists; choose another"
                     + " model.version or leave it empty for the next one");
@@ -47,18 +47,10 @@ public final class TrainStep {
                 prepared.pipeline().scaler(), s.with("train.checkpoint-dir", checkpoints));
         Threshold threshold = ThresholdStep.compute(ctx, prepared, family, trained.model());
 
-        Map<String, Object> meta = new LinkedHashMap<>();
-        meta.put("model_type", family.type());
-        meta.put("model_name", name);
-        meta.put("model_version", target.substring(target.lastIndexOf('/') + 1));
-        meta.put("feature_columns", prepared.pipeline().columns());
-        meta.put("scaler", prepared.pipeline().scaler());
-        meta.put("hyperparameters", trained.model().hyperparameters());
-        meta.put("training", trained.history().asMap());
-        meta.put("prepared_data", prepared.info());
-        meta.put("created_at", Instant.now().toString());
-        meta.put("code_version", CodeVersion.get());
-        meta.put("settings", s.render());
+        BundleMetadata meta = new BundleMetadata(family.type(), name, target.substring(target.lastIndexOf('/') + 1),
+                prepared.pipeline().columns(), prepared.pipeline().scaler(), trained.model().hyperparameters(),
+                trained.history().asMap(), prepared.info(), Instant.now().toString(), CodeVersion.get(), s.render(),
+                null);
         ModelBundle bundle = ModelBundle.write(ctx.files(), target, meta, prepared.pipeline(), trained.model(),
                 threshold);
         if (ctx.files().exists(checkpoints)) { // the bundle holds the result now

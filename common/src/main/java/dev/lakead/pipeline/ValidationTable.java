@@ -69,7 +69,7 @@ final class ValidationTable {
             if (!segment.isBlank() && !segment.equals(label)) {
                 pass.add(segment);
             }
-            scored = family.scoreRecords(pipeline.transform(rows), pass, model, s);
+            scored = family.scorer(model, pipeline, s).scoreFeatured(pipeline.transform(rows), pass);
         }
         return BinaryEvaluator.withBinaryLabel(scored, label);
     }

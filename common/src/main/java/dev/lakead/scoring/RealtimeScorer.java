@@ -1,18 +1,15 @@
 package dev.lakead.scoring;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakead.LakeadException;
+import dev.lakead.bundle.BundleCodec;
 import dev.lakead.bundle.ModelBundle;
 import dev.lakead.features.FeaturePipeline;
 import dev.lakead.features.ScalingPlan;
 import dev.lakead.io.HadoopFiles;
 import dev.lakead.models.AnomalyModel;
-import dev.lakead.models.ModelFamilies;
-import dev.lakead.models.ModelFamily;
 import dev.lakead.thresholds.Threshold;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,32 +46,18 @@ public final class RealtimeScorer {
         this.threshold = threshold;
     }
 
-    /** Loads a bundle directory (local path or any Hadoop file system URI), without starting Spark. */
-    @SuppressWarnings("unchecked")
+    /**
+     * Loads a bundle directory (local path or any Hadoop file system URI), without starting Spark: the same reader
+     * as the batch path ({@link BundleCodec}), with the preprocessing's scaling plan instead of its MLlib pipeline.
+     */
     public static RealtimeScorer load(String bundlePath) {
         HadoopFiles files = new HadoopFiles(new org.apache.hadoop.conf.Configuration());
-        if (files.exists(bundlePath)) {
-            dev.lakead.bundle.BundleManifest.verify(files, bundlePath);
-        }
-        for (String f : List.of(ModelBundle.METADATA, ModelBundle.THRESHOLD, ModelBundle.NETWORK)) {
-            if (!files.exists(bundlePath + "/" + f)) {
-                throw new LakeadException("Model bundle " + bundlePath + " is incomplete: " + f + " is missing");
-            }
-        }
-        ObjectMapper json = new ObjectMapper();
-        Map<String, Object> meta;
-        Threshold threshold;
+        BundleCodec.Contents bundle = BundleCodec.read(files, bundlePath);
         try {
-            meta = json.readValue(files.readString(bundlePath + "/" + ModelBundle.METADATA), Map.class);
-            threshold = Threshold.fromMap(json.readValue(files.readString(bundlePath + "/" + ModelBundle.THRESHOLD),
-                    Map.class));
-        } catch (IOException | RuntimeException e) {
-            throw new LakeadException("Model bundle " + bundlePath + " is corrupt: " + e.getMessage(), e);
-        }
-        ModelFamily family = ModelFamilies.get((String) meta.get("model_type"));
-        if (family.sequence()) {
-            throw new LakeadException("Model bundle " + bundlePath + " is a " + family.type() + " model: it scores"
-                    + " windows of a series, which the real-time scorer does not build; use the batch score job");
+            bundle.family().requireSingleRecordScoring();
+        } catch (LakeadException e) {
+            throw new LakeadException("Model bundle " + bundlePath + " is a " + bundle.family().type() + " model: "
+                    + e.getMessage(), e);
         }
         Map.Entry<List<String>, ScalingPlan> features = FeaturePipeline.readPlan(files,
                 bundlePath + "/" + ModelBundle.PREPROCESSING);
@@ -82,8 +65,9 @@ public final class RealtimeScorer {
             throw new LakeadException("Model bundle " + bundlePath + " predates real-time scoring (no scaling plan"
                     + " in preprocessing/features.json); retrain it with this version");
         }
-        AnomalyModel model = family.decode(files.readBytes(bundlePath + "/" + ModelBundle.NETWORK));
-        return new RealtimeScorer(bundlePath, features.getKey(), features.getValue(), model, threshold);
+        BundleCodec.requireConsistent(bundle, features.getKey());
+        return new RealtimeScorer(bundlePath, features.getKey(), features.getValue(), bundle.model(),
+                bundle.threshold());
     }
 
     /** The feature columns a record must carry, in the model's order. */

@@ -69,14 +69,8 @@ class ModelBundleTest extends SparkTestSupport {
         return new AutoencoderModel(net, spec.asMap());
     }
 
-    private static Map<String, Object> metadata(String version, List<String> columns) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("model_type", AutoencoderModel.TYPE);
-        m.put("model_name", "m");
-        m.put("model_version", version);
-        m.put("feature_columns", columns);
-        m.put("training_rows", 20);
-        return m;
+    private static BundleMetadata metadata(String version, List<String> columns) {
+        return BundleMetadata.of(AutoencoderModel.TYPE, "m", version, columns);
     }
 
     private static INDArray batch() {
@@ -218,8 +212,8 @@ class ModelBundleTest extends SparkTestSupport {
         assertEquals("standard", loaded.pipeline().scaler());
         assertEquals("m", loaded.name());
         assertEquals("v1", loaded.version());
-        assertEquals(ModelBundle.FORMAT_VERSION, loaded.metadata().get("format_version"));
-        assertEquals(COLUMNS, loaded.metadata().get("feature_columns"));
+        assertEquals(ModelBundle.FORMAT_VERSION, loaded.metadata().formatVersion());
+        assertEquals(COLUMNS, loaded.metadata().featureColumns());
         assertEquals(AutoencoderModel.TYPE, loaded.model().type());
         assertEquals(3, loaded.model().inputSize());
 
@@ -250,6 +244,35 @@ class ModelBundleTest extends SparkTestSupport {
                 new Threshold(9.0, "mean-std", Map.of("k", 3.0), Map.of())));
         assertMessageContains(e, goodBundle, "already exists");
         assertEquals(threshold, ModelBundle.load(spark, files, goodBundle).threshold(), "old bundle untouched");
+    }
+
+    @Test
+    void metadataWrittenByEarlierVersionsStillLoads() throws IOException {
+        String dir = copyOfGoodBundle("old-metadata").toString();
+        // as TrainStep wrote it before the metadata was typed, with a key this version does not know
+        Map<String, Object> old = new LinkedHashMap<>();
+        old.put("model_type", AutoencoderModel.TYPE);
+        old.put("model_name", "m");
+        old.put("model_version", "v1");
+        old.put("feature_columns", COLUMNS);
+        old.put("scaler", "standard");
+        old.put("hyperparameters", Map.of("input_size", 3));
+        old.put("training", Map.of("loss_curve", List.of()));
+        old.put("prepared_data", Map.of("input_where", "dt < '2026-11-03'"));
+        old.put("created_at", "2026-11-01T00:00:00Z");
+        old.put("code_version", "0.1");
+        old.put("settings", "{}");
+        old.put("training_rows", 20);
+        old.put("format_version", 1);
+        files.replaceString(dir + "/" + ModelBundle.METADATA, new com.fasterxml.jackson.databind.ObjectMapper()
+                .writeValueAsString(old));
+        BundleManifest.update(files, dir, List.of(ModelBundle.METADATA));
+        ModelBundle loaded = ModelBundle.load(spark, files, dir);
+        assertEquals("m", loaded.name());
+        assertEquals(COLUMNS, loaded.metadata().featureColumns());
+        assertEquals("dt < '2026-11-03'", loaded.metadata().preparedDataOrEmpty().get("input_where"));
+        assertEquals(Map.of("input_size", 3), loaded.metadata().hyperparameters());
+        assertEquals(1, loaded.metadata().formatVersion());
     }
 
     @Test
@@ -335,25 +358,25 @@ class ModelBundleTest extends SparkTestSupport {
         }
         Files.writeString(root.resolve("sensors").resolve("v99"), "a file, not a bundle");
         String r = root.toString();
-        assertEquals(r + "/sensors/v10", ModelBundle.locate(files, r, "sensors", ""));
-        assertEquals(r + "/sensors/v10", ModelBundle.locate(files, r, "sensors", null));
-        assertEquals("v11", ModelBundle.nextVersion(files, r, "sensors", ""));
-        assertEquals(r + "/sensors/v2", ModelBundle.locate(files, r, "sensors", "v2"));
-        assertEquals("v7", ModelBundle.nextVersion(files, r, "sensors", "v7"));
-        assertEquals("v2", ModelBundle.nextVersion(files, path("bundles"), "m", ""));
+        assertEquals(r + "/sensors/v10", new BundleStore(files, r).locate("sensors", ""));
+        assertEquals(r + "/sensors/v10", new BundleStore(files, r).locate("sensors", null));
+        assertEquals("v11", new BundleStore(files, r).nextVersion("sensors", ""));
+        assertEquals(r + "/sensors/v2", new BundleStore(files, r).locate("sensors", "v2"));
+        assertEquals("v7", new BundleStore(files, r).nextVersion("sensors", "v7"));
+        assertEquals("v2", new BundleStore(files, path("bundles")).nextVersion("m", ""));
     }
 
     @Test
     void locateOnAnEmptyRootFails() throws IOException {
         Path root = Files.createDirectories(tmp.resolve("empty-root"));
         LakeadException e = assertThrows(LakeadException.class,
-                () -> ModelBundle.locate(files, root.toString(), "sensors", ""));
+                () -> new BundleStore(files, root.toString()).locate("sensors", ""));
         assertMessageContains(e, root + "/sensors", "model.root", "model.name");
-        assertEquals("v1", ModelBundle.nextVersion(files, root.toString(), "sensors", ""));
+        assertEquals("v1", new BundleStore(files, root.toString()).nextVersion("sensors", ""));
 
         Files.createDirectories(root.resolve("sensors").resolve("old"));
-        assertThrows(LakeadException.class, () -> ModelBundle.locate(files, root.toString(), "sensors", ""));
+        assertThrows(LakeadException.class, () -> new BundleStore(files, root.toString()).locate("sensors", ""));
         assertThrows(LakeadException.class,
-                () -> ModelBundle.locate(files, path("no-such-root"), "sensors", ""));
+                () -> new BundleStore(files, path("no-such-root")).locate("sensors", ""));
     }
 }

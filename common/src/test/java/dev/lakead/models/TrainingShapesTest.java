@@ -107,7 +107,7 @@ class TrainingShapesTest extends SparkTestSupport {
                     "validation loss " + e.validationLoss() + " with " + trained.history().holdoutRows()
                             + " holdout rows");
         }
-        if (!f.sequence()) {
+        if (f.series(s).isEmpty()) {
             double[] scores = trained.model().score(Nd4j.randn(7, WIDTH).castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT));
             assertEquals(7, scores.length);
             for (double v : scores) {

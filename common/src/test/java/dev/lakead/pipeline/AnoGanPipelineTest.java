@@ -68,10 +68,9 @@ class AnoGanPipelineTest extends SparkTestSupport {
         assertEquals(2, h.workers());
         assertEquals(settings.integer("train.epochs"), h.epochs().size());
         assertTrue(h.rounds().size() >= 12, "D and G losses of every round: " + h.rounds().size());
-        Map<String, Object> meta = trained.bundle().metadata();
-        assertEquals("anogan", meta.get("model_type"));
-        @SuppressWarnings("unchecked")
-        Map<String, Object> training = (Map<String, Object>) meta.get("training");
+        dev.lakead.bundle.BundleMetadata meta = trained.bundle().metadata();
+        assertEquals("anogan", meta.modelType());
+        Map<String, Object> training = meta.training();
         assertTrue(training.containsKey("rounds") && training.containsKey("encoder"), "kept in the bundle");
         AnoGanModel model = (AnoGanModel) trained.bundle().model();
         assertTrue(model.hasEncoder());

@@ -68,7 +68,7 @@ class EnsemblePipelineTest extends SparkTestSupport {
     @Order(1)
     void trainsEveryMemberThroughSparkAndDetectsTheKnownAnomalies() {
         trained = TrainStep.run(JobContext.of(spark, settings));
-        assertEquals("ensemble", trained.bundle().metadata().get("model_type"));
+        assertEquals("ensemble", trained.bundle().metadata().modelType());
         EnsembleModel model = (EnsembleModel) trained.bundle().model();
         assertEquals(3, model.members().size());
         assertTrue(model.members().get(0) instanceof AutoencoderModel);

@@ -5,7 +5,7 @@ import dev.lakead.config.Settings;
 import dev.lakead.data.HardLakeRecipes;
 import dev.lakead.data.SyntheticSensorLake;
 import dev.lakead.evaluation.LinearBaselines;
-import dev.lakead.scoring.BatchScorer;
+import dev.lakead.models.batch.BatchScorer;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;

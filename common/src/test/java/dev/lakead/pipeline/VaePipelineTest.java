@@ -56,7 +56,7 @@ class VaePipelineTest extends SparkTestSupport {
         assertEquals(2, h.workers());
         assertTrue(h.epochs().get(h.epochs().size() - 1).validationLoss() < h.epochs().get(0).validationLoss(),
                 "validation loss falls");
-        assertEquals("vae", trained.bundle().metadata().get("model_type"));
+        assertEquals("vae", trained.bundle().metadata().modelType());
         assertTrue(trained.bundle().model() instanceof VaeModel);
 
         ScoreStep.run(JobContext.of(spark, settings));

@@ -18,7 +18,7 @@ import java.util.Map;
  * batch), or at z = E(x) ({@code encoder}: one pass, Fast-AnoGAN). {@link #withScoreMode} switches between them
  * on the same trained networks.
  */
-public final class AnoGanModel implements AnomalyModel {
+public final class AnoGanModel implements AnomalyModel, dev.lakead.models.LatentSpace {
     public static final String TYPE = "anogan";
     private static final int MAGIC = 0x1ADE_0A6A;
 

@@ -1,14 +1,12 @@
 package dev.lakead.models.anogan;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakead.LakeadException;
 import dev.lakead.config.Settings;
 import dev.lakead.features.FeaturePreprocessor;
+import dev.lakead.models.SpecJson;
 
-import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -39,7 +37,6 @@ public record AnoGanSpec(int inputSize, int latentSize, List<Integer> generatorS
     public static final String ENCODER = "encoder";
     public static final String SIGMOID = "sigmoid";
     public static final String IDENTITY = "identity";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     public AnoGanSpec {
         generatorSizes = List.copyOf(generatorSizes);
@@ -207,58 +204,14 @@ public record AnoGanSpec(int inputSize, int latentSize, List<Integer> generatorS
     }
 
     public Map<String, Object> asMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("input_size", inputSize);
-        m.put("latent_size", latentSize);
-        m.put("generator_sizes", generatorSizes);
-        m.put("discriminator_sizes", discriminatorSizes);
-        m.put("encoder_sizes", encoderSizes);
-        m.put("output_activation", outputActivation);
-        m.put("learning_rate", learningRate);
-        m.put("beta1", beta1);
-        m.put("label_smoothing", labelSmoothing);
-        m.put("discriminator_steps", discriminatorSteps);
-        m.put("lambda", lambda);
-        m.put("search_iterations", searchIterations);
-        m.put("search_learning_rate", searchLearningRate);
-        m.put("score_mode", scoreMode);
-        m.put("encoder_epochs", encoderEpochs);
-        m.put("encoder_learning_rate", encoderLearningRate);
-        m.put("seed", seed);
-        return m;
+        return SpecJson.asMap(this);
     }
 
     String toJson() {
-        try {
-            return JSON.writeValueAsString(asMap());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return SpecJson.toJson(this);
     }
 
-    @SuppressWarnings("unchecked")
     static AnoGanSpec fromJson(String json) {
-        try {
-            Map<String, Object> m = JSON.readValue(json, Map.class);
-            return new AnoGanSpec(num(m, "input_size").intValue(), num(m, "latent_size").intValue(),
-                    (List<Integer>) m.get("generator_sizes"), (List<Integer>) m.get("discriminator_sizes"),
-                    (List<Integer>) m.get("encoder_sizes"), (String) m.get("output_activation"),
-                    num(m, "learning_rate").doubleValue(), num(m, "beta1").doubleValue(),
-                    num(m, "label_smoothing").doubleValue(), num(m, "discriminator_steps").intValue(),
-                    num(m, "lambda").doubleValue(), num(m, "search_iterations").intValue(),
-                    num(m, "search_learning_rate").doubleValue(), (String) m.get("score_mode"),
-                    num(m, "encoder_epochs").intValue(), num(m, "encoder_learning_rate").doubleValue(),
-                    num(m, "seed").longValue());
-        } catch (IOException | RuntimeException e) {
-            throw new LakeadException("AnoGAN specification is corrupt: " + e.getMessage(), e);
-        }
-    }
-
-    private static Number num(Map<String, Object> m, String key) {
-        Object v = m.get(key);
-        if (!(v instanceof Number)) {
-            throw new IllegalArgumentException("'" + key + "' missing");
-        }
-        return (Number) v;
+        return SpecJson.fromJson(json, AnoGanSpec.class, "AnoGAN");
     }
 }

@@ -3,6 +3,7 @@ package dev.lakead.models.autoencoder;
 import dev.lakead.LakeadException;
 import dev.lakead.config.Settings;
 import dev.lakead.features.FeaturePreprocessor;
+import dev.lakead.models.SpecJson;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -14,7 +15,6 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -79,16 +79,19 @@ public record AutoencoderSpec(int inputSize, List<Integer> hiddenSizes, String o
         return list.build();
     }
 
+    /** The loss, recorded with the hyperparameters. */
+    @com.fasterxml.jackson.annotation.JsonProperty
+    public String loss() {
+        return "mse";
+    }
+
+    /** The optimizer, recorded with the hyperparameters. */
+    @com.fasterxml.jackson.annotation.JsonProperty
+    public String optimizer() {
+        return "adam";
+    }
+
     public Map<String, Object> asMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("input_size", inputSize);
-        m.put("hidden_sizes", hiddenSizes);
-        m.put("output_activation", outputActivation);
-        m.put("loss", "mse");
-        m.put("optimizer", "adam");
-        m.put("learning_rate", learningRate);
-        m.put("l2", l2);
-        m.put("seed", seed);
-        return m;
+        return SpecJson.asMap(this);
     }
 }

@@ -49,7 +49,7 @@ public final class EnsembleFamily implements ModelFamily {
             LOG.info("Ensemble member {}/{}: {} (seed {}, hidden sizes {})", i + 1, spec.members().size(), type,
                     s.longValue("model.seed"), s.integers("model.hidden-sizes"));
             Trained member = ModelFamilies.get(type).train(features, inputSize, scaler, s);
-            double[] weights = spec.featureErrorScaling() && member.model().hasFeatureErrors()
+            double[] weights = spec.featureErrorScaling() && member.model() instanceof dev.lakead.models.FeatureErrors
                     ? FeatureErrorWeights.fromTrainingErrors(features, member.model(), batchSize) : null;
             ScoreScale scale = ScoreScale.fromTrainingScores(features,
                     EnsembleModel.unscaled(spec, member.model(), weights), spec.scaleQuantile(), batchSize);

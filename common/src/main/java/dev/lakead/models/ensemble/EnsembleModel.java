@@ -76,7 +76,7 @@ public final class EnsembleModel implements AnomalyModel {
         if (w == null) {
             return members.get(i).score(batch);
         }
-        double[][] errors = members.get(i).featureErrors(batch).toDoubleMatrix();
+        double[][] errors = ((dev.lakead.models.FeatureErrors) members.get(i)).featureErrors(batch).toDoubleMatrix();
         double[] out = new double[errors.length];
         for (int r = 0; r < errors.length; r++) {
             double sum = 0;

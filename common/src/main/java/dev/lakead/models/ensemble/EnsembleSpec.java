@@ -2,6 +2,7 @@ package dev.lakead.models.ensemble;
 
 import dev.lakead.LakeadException;
 import dev.lakead.config.Settings;
+import dev.lakead.models.SpecJson;
 import dev.lakead.models.anogan.AnoGanModel;
 import dev.lakead.models.autoencoder.AutoencoderModel;
 import dev.lakead.models.autoencoder.AutoencoderSpec;
@@ -9,7 +10,6 @@ import dev.lakead.models.vae.VaeModel;
 import dev.lakead.models.vae.VaeSpec;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -111,12 +111,6 @@ public record EnsembleSpec(List<String> members, List<Double> widthFactors, doub
     }
 
     public Map<String, Object> asMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("members", members);
-        m.put("width_factors", widthFactors);
-        m.put("scale_quantile", scaleQuantile);
-        m.put("combine", combine);
-        m.put("feature_error_scaling", featureErrorScaling);
-        return m;
+        return SpecJson.asMap(this);
     }
 }

@@ -2,7 +2,7 @@ package dev.lakead.models.ensemble;
 
 import dev.lakead.features.FeaturePipeline;
 import dev.lakead.models.AnomalyModel;
-import dev.lakead.scoring.BatchScorer;
+import dev.lakead.models.batch.BatchScorer;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 

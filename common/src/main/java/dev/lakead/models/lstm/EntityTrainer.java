@@ -1,7 +1,7 @@
 package dev.lakead.models.lstm;
 
 import dev.lakead.features.SlidingWindows;
-import dev.lakead.scoring.FeatureReader;
+import dev.lakead.models.batch.FeatureReader;
 import org.apache.spark.sql.Row;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;

@@ -5,8 +5,9 @@ import dev.lakead.features.FeaturePipeline;
 import dev.lakead.features.SlidingWindows;
 import dev.lakead.models.AnomalyModel;
 import dev.lakead.models.ModelFamily;
-import dev.lakead.scoring.BatchScorer;
-import dev.lakead.scoring.FeatureReader;
+import dev.lakead.models.RecordScorer;
+import dev.lakead.models.batch.BatchScorer;
+import dev.lakead.models.batch.FeatureReader;
 import dev.lakead.training.HoldoutSplit;
 import dev.lakead.training.SparkNetworkTrainer;
 import dev.lakead.training.TrainingHistory;
@@ -28,6 +29,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 import static dev.lakead.io.ColumnRef.col;
@@ -41,17 +43,44 @@ import static org.apache.spark.sql.functions.least;
  */
 public final class LstmAutoencoderFamily implements ModelFamily {
     private static final Logger LOG = LoggerFactory.getLogger(LstmAutoencoderFamily.class);
-    /** Column with each record's entity threshold (per-entity mode); the score job decides with it. */
-    public static final String ENTITY_THRESHOLD = "__entity_threshold";
 
     @Override
     public String type() {
         return LstmAutoencoderModel.TYPE;
     }
 
+    /** Each entity's records in time order: windows are cut from them, and the records keep the two columns. */
     @Override
-    public boolean sequence() {
-        return true;
+    public Optional<SeriesColumns> series(Settings s) {
+        return Optional.of(new SeriesColumns(s.required("timeseries.entity-column"),
+                s.required("timeseries.time-column")));
+    }
+
+    @Override
+    public void requireSingleRecordScoring() {
+        throw new dev.lakead.LakeadException("it scores windows of a series, which the real-time scorer does not"
+                + " build; use the batch score job");
+    }
+
+    /**
+     * Scores records through the windows that cover them; with per-entity models, each record also gets its
+     * entity's threshold ({@link RecordScorer#RECORD_THRESHOLD}).
+     */
+    @Override
+    public RecordScorer scorer(AnomalyModel model, FeaturePipeline pipeline, Settings s) {
+        BatchScorer.Outputs outputs = BatchScorer.Outputs.from(s);
+        return new RecordScorer() {
+            @Override
+            public Dataset<Row> score(Dataset<Row> input, List<String> passColumns) {
+                return LstmAutoencoderFamily.scoreFeatured(pipeline.transform(input), passColumns, model, s, outputs);
+            }
+
+            @Override
+            public Dataset<Row> scoreFeatured(Dataset<Row> featured, List<String> passColumns) {
+                return LstmAutoencoderFamily.scoreFeatured(featured, passColumns, model, s,
+                        BatchScorer.Outputs.SCORE_ONLY);
+            }
+        };
     }
 
     @Override
@@ -180,9 +209,12 @@ public final class LstmAutoencoderFamily implements ModelFamily {
                 : LstmAutoencoderModel.fromBytes(bytes);
     }
 
-    @Override
-    public Dataset<Row> scoreRecords(Dataset<Row> featured, List<String> passColumns, AnomalyModel model,
-                                     Settings s) {
+    /**
+     * One score per record of rows that carry {@link FeaturePipeline#FEATURES}: the aggregate (timeseries.aggregate)
+     * of the scores of the windows that cover it.
+     */
+    public static Dataset<Row> scoreFeatured(Dataset<Row> featured, List<String> passColumns, AnomalyModel model,
+                                             Settings s, BatchScorer.Outputs outputs) {
         String entity = s.required("timeseries.entity-column");
         int window = s.positiveInt("timeseries.window");
         Dataset<Row> positioned = SlidingWindows.positions(featured, entity, s.required("timeseries.time-column"),
@@ -192,7 +224,6 @@ public final class LstmAutoencoderFamily implements ModelFamily {
         List<String> windowKeys = List.of(entity, SlidingWindows.SEGMENT, SlidingWindows.START,
                 SlidingWindows.SEGMENT_LENGTH);
         int batch = s.positiveInt("score.batch-size");
-        BatchScorer.Outputs outputs = BatchScorer.Outputs.from(s);
         Dataset<Row> windowScores = model instanceof PerEntityModels perEntity
                 ? BatchScorer.scoreWindowsPerKey(windows, windowKeys, SlidingWindows.STEPS, entity,
                 perEntity.models(), window, batch, outputs)
@@ -236,11 +267,11 @@ public final class LstmAutoencoderFamily implements ModelFamily {
                     .DataTypes.createStructType(List.of(
                             org.apache.spark.sql.types.DataTypes.createStructField("__te",
                                     org.apache.spark.sql.types.DataTypes.StringType, false),
-                            org.apache.spark.sql.types.DataTypes.createStructField(ENTITY_THRESHOLD,
+                            org.apache.spark.sql.types.DataTypes.createStructField(RecordScorer.RECORD_THRESHOLD,
                                     org.apache.spark.sql.types.DataTypes.DoubleType, false))));
             scored = scored.join(org.apache.spark.sql.functions.broadcast(thresholds),
                     scored.col(entity).cast("string").equalTo(thresholds.col("__te")), "left");
-            out.add(col(ENTITY_THRESHOLD));
+            out.add(col(RecordScorer.RECORD_THRESHOLD));
         }
         return scored.select(out.toArray(new Column[0]));
     }

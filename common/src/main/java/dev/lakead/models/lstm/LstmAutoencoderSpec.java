@@ -2,6 +2,7 @@ package dev.lakead.models.lstm;
 
 import dev.lakead.LakeadException;
 import dev.lakead.config.Settings;
+import dev.lakead.models.SpecJson;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -17,7 +18,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -65,15 +65,6 @@ public record LstmAutoencoderSpec(int inputSize, int window, int hiddenSize, int
     }
 
     public Map<String, Object> asMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("input_size", inputSize);
-        m.put("window", window);
-        m.put("hidden_size", hiddenSize);
-        m.put("layers", layers);
-        m.put("latent_size", latentSize);
-        m.put("loss", loss);
-        m.put("learning_rate", learningRate);
-        m.put("seed", seed);
-        return m;
+        return SpecJson.asMap(this);
     }
 }

@@ -1,12 +1,13 @@
 package dev.lakead.models.lstm;
 
 import dev.lakead.models.AnomalyModel;
+import dev.lakead.models.FeatureErrors;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.Map;
 
 /** One entity's model in the per-entity mode: its own standardisation, then its LSTM Autoencoder. */
-public final class ScaledWindowModel implements AnomalyModel {
+public final class ScaledWindowModel implements AnomalyModel, FeatureErrors {
     /** First byte of the serialized form, so that the family can tell it from a bare network. */
     static final int MARKER = 3;
     private final LstmAutoencoderModel network;
@@ -38,11 +39,6 @@ public final class ScaledWindowModel implements AnomalyModel {
     @Override
     public double[] score(INDArray windows) {
         return network.score(scaling.apply(windows));
-    }
-
-    @Override
-    public boolean hasFeatureErrors() {
-        return true;
     }
 
     @Override

@@ -16,7 +16,7 @@ import java.util.Random;
  * A trained VAE. The default score is the chapter's reconstruction + β·KL (4.2.3) at z = μ, so a rerun gives
  * identical scores; {@code mc-logprob} averages −log p(x|z) over sampled z with a fixed seed.
  */
-public final class VaeModel implements AnomalyModel {
+public final class VaeModel implements AnomalyModel, dev.lakead.models.LatentSpace {
     public static final String TYPE = "vae";
     private static final int MAGIC = 0x1ADE_0FAE;
 

@@ -1,13 +1,11 @@
 package dev.lakead.models.vae;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakead.LakeadException;
 import dev.lakead.config.Settings;
 import dev.lakead.features.FeaturePreprocessor;
+import dev.lakead.models.SpecJson;
 
-import java.io.IOException;
 import java.io.Serializable;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -26,7 +24,6 @@ public record VaeSpec(int inputSize, List<Integer> hiddenSizes, int latentSize, 
     public static final String GAUSSIAN = "gaussian";
     public static final String SCORE_CHAPTER = "chapter";
     public static final String SCORE_MC = "mc-logprob";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     public static VaeSpec from(Settings s, int inputSize, String scaler) {
         List<Integer> hidden = s.integers("model.hidden-sizes");
@@ -58,41 +55,14 @@ public record VaeSpec(int inputSize, List<Integer> hiddenSizes, int latentSize, 
     }
 
     public Map<String, Object> asMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("input_size", inputSize);
-        m.put("hidden_sizes", hiddenSizes);
-        m.put("latent_size", latentSize);
-        m.put("beta", beta);
-        m.put("reconstruction", reconstruction);
-        m.put("learn_variance", learnVariance);
-        m.put("learning_rate", learningRate);
-        m.put("seed", seed);
-        m.put("score_mode", scoreMode);
-        m.put("mc_samples", mcSamples);
-        m.put("mc_seed", mcSeed);
-        return m;
+        return SpecJson.asMap(this);
     }
 
     String toJson() {
-        try {
-            return JSON.writeValueAsString(asMap());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return SpecJson.toJson(this);
     }
 
-    @SuppressWarnings("unchecked")
     static VaeSpec fromJson(String json) {
-        try {
-            Map<String, Object> m = JSON.readValue(json, Map.class);
-            return new VaeSpec(((Number) m.get("input_size")).intValue(), (List<Integer>) m.get("hidden_sizes"),
-                    ((Number) m.get("latent_size")).intValue(), ((Number) m.get("beta")).doubleValue(),
-                    (String) m.get("reconstruction"), Boolean.TRUE.equals(m.get("learn_variance")),
-                    ((Number) m.get("learning_rate")).doubleValue(),
-                    ((Number) m.get("seed")).longValue(), (String) m.get("score_mode"),
-                    ((Number) m.get("mc_samples")).intValue(), ((Number) m.get("mc_seed")).longValue());
-        } catch (IOException | RuntimeException e) {
-            throw new LakeadException("VAE specification is corrupt: " + e.getMessage(), e);
-        }
+        return SpecJson.fromJson(json, VaeSpec.class, "VAE");
     }
 }

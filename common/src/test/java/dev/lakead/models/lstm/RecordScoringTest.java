@@ -7,7 +7,7 @@ import dev.lakead.evaluation.ConfusionMatrix;
 import dev.lakead.evaluation.PointAdjustment;
 import dev.lakead.features.FeaturePipeline;
 import dev.lakead.models.ModelFamilies;
-import dev.lakead.scoring.BatchScorer;
+import dev.lakead.models.batch.BatchScorer;
 import dev.lakead.thresholds.ThresholdCalculator;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vectors;
@@ -86,8 +86,8 @@ class RecordScoringTest extends SparkTestSupport {
 
     /** Record scores through the real scoring path, keyed "entity/t". */
     private static Map<String, Double> scores(Settings s) {
-        Dataset<Row> scored = ModelFamilies.get(WindowPeakFamily.TYPE).scoreRecords(featured(),
-                List.of("entity", "ts", "label"), new WindowPeakFamily.Peak(), s);
+        Dataset<Row> scored = ModelFamilies.get(WindowPeakFamily.TYPE).scorer(new WindowPeakFamily.Peak(), null, s)
+                .scoreFeatured(featured(), List.of("entity", "ts", "label"));
         Map<String, Double> out = new LinkedHashMap<>();
         for (Row r : scored.collectAsList()) {
             out.put(r.getString(0) + "/" + r.getLong(1), r.getDouble(r.fieldIndex(BatchScorer.SCORE)));
@@ -164,8 +164,8 @@ class RecordScoringTest extends SparkTestSupport {
 
     /** The decisions through the evaluation code: point-wise counts and PointAdjustment's. */
     private static ConfusionMatrix[] measuredConfusion(Settings s, double threshold) {
-        Dataset<Row> scored = ModelFamilies.get(WindowPeakFamily.TYPE).scoreRecords(featured(),
-                List.of("entity", "ts", "label"), new WindowPeakFamily.Peak(), s);
+        Dataset<Row> scored = ModelFamilies.get(WindowPeakFamily.TYPE).scorer(new WindowPeakFamily.Peak(), null, s)
+                .scoreFeatured(featured(), List.of("entity", "ts", "label"));
         Dataset<Row> decided = BinaryEvaluator.withBinaryLabel(scored, "label")
                 .withColumn("flagged", col(BatchScorer.SCORE).gt(threshold)).cache();
         ConfusionMatrix pointWise = BinaryEvaluator.evaluateLabelled(decided, "label", BatchScorer.SCORE, "flagged", 0)

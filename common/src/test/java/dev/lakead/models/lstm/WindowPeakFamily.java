@@ -24,8 +24,8 @@ public final class WindowPeakFamily implements ModelFamily {
     }
 
     @Override
-    public boolean sequence() {
-        return true;
+    public java.util.Optional<SeriesColumns> series(Settings settings) {
+        return new LstmAutoencoderFamily().series(settings);
     }
 
     @Override
@@ -39,9 +39,9 @@ public final class WindowPeakFamily implements ModelFamily {
     }
 
     @Override
-    public Dataset<Row> scoreRecords(Dataset<Row> featured, List<String> passColumns, AnomalyModel model,
-                                     Settings settings) {
-        return new LstmAutoencoderFamily().scoreRecords(featured, passColumns, model, settings);
+    public dev.lakead.models.RecordScorer scorer(AnomalyModel model, dev.lakead.features.FeaturePipeline pipeline,
+                                                 Settings settings) {
+        return new LstmAutoencoderFamily().scorer(model, pipeline, settings);
     }
 
     /** Window score = max over the window's steps of feature 0 (windows arrive as [n, features, steps]). */

@@ -1,4 +1,4 @@
-package dev.lakead.scoring;
+package dev.lakead.models.batch;
 
 import dev.lakead.SparkTestSupport;
 import dev.lakead.features.FeaturePipeline;

@@ -1,4 +1,4 @@
-package dev.lakead.scoring;
+package dev.lakead.models.batch;
 
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.sql.catalyst.InternalRow;

@@ -1,4 +1,4 @@
-package dev.lakead.scoring;
+package dev.lakead.models.batch;
 
 import dev.lakead.models.AnomalyModel;
 import dev.lakead.models.ModelFamilies;

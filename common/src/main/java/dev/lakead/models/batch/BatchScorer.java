@@ -1,8 +1,10 @@
-package dev.lakead.scoring;
+package dev.lakead.models.batch;
 
 import dev.lakead.features.FeaturePipeline;
 import dev.lakead.features.FeatureSelection;
 import dev.lakead.models.AnomalyModel;
+import dev.lakead.models.FeatureErrors;
+import dev.lakead.models.LatentSpace;
 import dev.lakead.models.NativeThreads;
 import dev.lakead.models.TaskDevices;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -57,11 +59,11 @@ public final class BatchScorer {
 
         /** Fails with the setting's name when the model cannot produce what is asked. */
         void requireSupportedBy(AnomalyModel model) {
-            if (latent != LatentExport.NONE && model.latentSize() == 0) {
+            if (latent != LatentExport.NONE && !(model instanceof LatentSpace)) {
                 throw new dev.lakead.LakeadException("Setting 'score.latent-export' is " + latent.name().toLowerCase()
                         + " but a " + model.type() + " model has no latent space to export");
             }
-            if (featureErrors && !model.hasFeatureErrors()) {
+            if (featureErrors && !(model instanceof FeatureErrors)) {
                 throw new dev.lakead.LakeadException("Setting 'score.feature-errors' is true but a " + model.type()
                         + " model has no per-feature reconstruction error");
             }
@@ -198,7 +200,7 @@ public final class BatchScorer {
         selected.addAll(featureColumns);
         outFields.add(DataTypes.createStructField(SCORE, DataTypes.DoubleType, false));
         if (latent == LatentExport.COLUMNS) {
-            for (int i = 0; i < model.latentSize(); i++) {
+            for (int i = 0; i < ((LatentSpace) model).latentSize(); i++) {
                 outFields.add(DataTypes.createStructField(LatentExport.columnName(i), DataTypes.DoubleType, false));
             }
         } else if (latent == LatentExport.VECTOR) {
@@ -339,10 +341,10 @@ public final class BatchScorer {
             shape[0] = n;
             System.arraycopy(rowShape, 0, shape, 1, rowShape.length);
             INDArray batch = Nd4j.create(data, shape, 'c');
-            AnomalyModel.Detailed detailed = featureErrors ? model.scoreDetailed(batch)
-                    : new AnomalyModel.Detailed(model.score(batch), null);
+            FeatureErrors.Detailed detailed = featureErrors ? ((FeatureErrors) model).scoreDetailed(batch)
+                    : new FeatureErrors.Detailed(model.score(batch), null);
             double[] scores = detailed.scores();
-            double[][] codes = latent == LatentExport.NONE ? null : model.latent(batch).toDoubleMatrix();
+            double[][] codes = latent == LatentExport.NONE ? null : ((LatentSpace) model).latent(batch).toDoubleMatrix();
             int latentWidth = codes == null ? 0 : latent == LatentExport.COLUMNS ? codes[0].length : 1;
             int extra = latentWidth + (featureErrors ? 1 : 0);
             List<InternalRow> out = new ArrayList<>(n);
