@@ -56,6 +56,8 @@ class LakehouseScoreTablesTest {
                 "spark.master", "local[2]",
                 "spark.conf.spark.ui.enabled", "false",
                 "spark.conf.spark.sql.shuffle.partitions", "2",
+                // Delta rebuilds a table's state over 50 partitions by default: slow for tiny tables
+                "spark.conf.spark.databricks.delta.snapshotPartitions", "1",
                 "catalog.type", "in-memory",
                 "catalog.dir", tmp.resolve("catalog").toString());
         spark = SparkSessions.getOrCreate(settings, "lakehouse-score-tables-test");
