@@ -1,5 +1,6 @@
 package dev.lakead.table;
 
+import dev.lakead.LakeadException;
 import dev.lakead.config.Settings;
 import dev.lakead.data.SyntheticSensorLake;
 import dev.lakead.io.SparkSessions;
@@ -35,6 +36,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * score.table-format = iceberg | delta: a day's partitions replaced by one commit (no duplicates on a rerun), a
@@ -214,5 +217,26 @@ class LakehouseScoreTablesTest {
         ScoreTable reader = ScoreTable.at(spark, s, ScoreTable.input(s, "evaluate.input-path"));
         assertEquals(200, reader.read().count());
         assertEquals(List.of("dt"), reader.partitionColumns());
+    }
+
+    @Test
+    void theDriftTableIsIcebergTooAndWithoutANameItIsOneLine() {
+        TableFormat iceberg = TableFormats.from(settings.with(TableFormats.SETTING, "iceberg"));
+        DriftTable drift = new DriftTable(spark, iceberg, new TableLocation(tmp.resolve("drift").toString(),
+                "lake.anomaly_drift", DriftTable.OUTPUT_PATH, DriftTable.TABLE_NAME), "dt");
+        Timestamp now = Timestamp.from(Instant.now());
+        drift.write(List.of(DriftTable.row("s00", 10L, 10, 0.1, 0.2, null, null, false, "m", "v1", now, "2026-11-01"),
+                DriftTable.row("s00", 10L, 10, 0.3, 0.4, null, null, true, "m", "v1", now, "2026-11-02")));
+        drift.write(List.of(DriftTable.row("s00", 10L, 10, 0.5, 0.6, null, null, true, "m", "v1", now,
+                "2026-11-02"))); // a rerun of one day
+        Dataset<Row> table = spark.table("iceberg.lake.anomaly_drift"); // the Iceberg catalog put in front
+        assertEquals(2, table.count());
+        assertEquals(0.5, table.where("dt = '2026-11-02'").first().<Double>getAs(DriftTable.PSI));
+
+        DriftTable nameless = new DriftTable(spark, iceberg, new TableLocation(tmp.resolve("drift2").toString(), "",
+                DriftTable.OUTPUT_PATH, DriftTable.TABLE_NAME), "dt");
+        LakeadException e = assertThrows(LakeadException.class, () -> nameless.write(List.of(DriftTable.row("s00",
+                10L, 10, 0.1, 0.2, null, null, false, "m", "v1", now, "2026-11-01"))));
+        assertTrue(e.getMessage().contains("'drift.table-name'") && !e.getMessage().contains("\n"), e.getMessage());
     }
 }
