@@ -77,18 +77,26 @@ public final class ScoreTable {
 
     /**
      * The table a reading job uses: the path in its own setting {@code pathKey} (e.g. monitor.scores-path), else
-     * score.output-path (required then).
+     * the score job's table (score.output-path, required then, and score.table-name, by which an Iceberg table is
+     * found).
      */
     public static TableLocation input(Settings s, String pathKey) {
         String own = s.string(pathKey);
-        return TableLocation.at(own.isBlank() ? s.required(OUTPUT_PATH) : own, pathKey);
+        return own.isBlank() ? scoreJobs(s, s.required(OUTPUT_PATH), pathKey) : TableLocation.at(own, pathKey);
+    }
+
+    /** The score job's table as a reader sees it: errors about the path name the reader's own setting. */
+    private static TableLocation scoreJobs(Settings s, String path, String pathKey) {
+        return new TableLocation(path, s.string(TABLE_NAME), pathKey, TABLE_NAME);
     }
 
     /** {@link #input(Settings, String)}, or null when neither setting names a table. */
     public static TableLocation optionalInput(Settings s, String pathKey) {
         String own = s.string(pathKey);
-        String path = own.isBlank() ? s.string(OUTPUT_PATH) : own;
-        return path.isBlank() ? null : TableLocation.at(path, pathKey);
+        if (own.isBlank()) {
+            return s.string(OUTPUT_PATH).isBlank() ? null : scoreJobs(s, s.string(OUTPUT_PATH), pathKey);
+        }
+        return TableLocation.at(own, pathKey);
     }
 
     /** The table at {@code location} in the format of {@code score.table-format}. */

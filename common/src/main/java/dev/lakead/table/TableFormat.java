@@ -13,7 +13,7 @@ import java.util.Map;
  * how partitions are replaced and how rows are updated in place. Everything else (column names, schema, where
  * a table lives, filters, which rows to re-label) is the same for every format and lives in {@link ScoreTable}
  * and {@link DriftTable}. A format is chosen by the setting {@code score.table-format} (see {@link TableFormats});
- * {@link ParquetTableFormat} is the one implemented.
+ * {@link ParquetTableFormat}, {@link IcebergTableFormat} and {@link DeltaTableFormat} implement it.
  */
 public interface TableFormat {
 

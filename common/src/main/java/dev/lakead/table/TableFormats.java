@@ -14,6 +14,8 @@ public final class TableFormats {
 
     static {
         FORMATS.put(ParquetTableFormat.NAME, ParquetTableFormat::new);
+        FORMATS.put(IcebergTableFormat.NAME, IcebergTableFormat::new);
+        FORMATS.put(DeltaTableFormat.NAME, DeltaTableFormat::new);
     }
 
     private TableFormats() {
