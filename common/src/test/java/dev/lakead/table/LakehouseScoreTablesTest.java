@@ -10,12 +10,9 @@ import dev.lakead.pipeline.ScoreStep;
 import dev.lakead.pipeline.TrainStep;
 import dev.lakead.thresholds.Threshold;
 import io.delta.tables.DeltaTable;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -76,17 +73,7 @@ class LakehouseScoreTablesTest {
 
     /** Scored records of {@code model}: scores 0..n-1 on one day, decided by threshold 5. */
     private static Dataset<Row> day(String dt, String model, int n) {
-        List<Row> rows = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            rows.add(RowFactory.create("r" + i, (double) i, dt));
-        }
-        Dataset<Row> scored = spark.createDataFrame(rows, DataTypes.createStructType(List.of(
-                DataTypes.createStructField("record_id", DataTypes.StringType, false),
-                DataTypes.createStructField(ScoreTable.SCORE, DataTypes.DoubleType, false),
-                DataTypes.createStructField("dt", DataTypes.StringType, false))));
-        Column threshold = ScoreTable.thresholdColumn(new Threshold(5.0, "fixed", Map.of(), Map.of()));
-        return ScoreTable.rows(scored, threshold, model, "v1", Timestamp.from(Instant.now()), List.of(),
-                List.of("record_id", "dt"), List.of("dt"));
+        return ScoreTableTest.day(spark, dt, model, n);
     }
 
     /** The score job's table in {@code format}: Iceberg by its catalog name, Delta at its path (and named). */

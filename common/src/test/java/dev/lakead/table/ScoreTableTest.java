@@ -26,6 +26,11 @@ class ScoreTableTest extends SparkTestSupport {
 
     /** Scored records of model {@code model}: scores 0..n-1 on one day, decided by threshold 5. */
     private static Dataset<Row> day(String dt, String model, int n) {
+        return day(spark, dt, model, n);
+    }
+
+    /** The same in any session (the lakehouse formats' test has its own). */
+    static Dataset<Row> day(org.apache.spark.sql.SparkSession spark, String dt, String model, int n) {
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             rows.add(RowFactory.create("r" + i, (double) i, dt));
