@@ -112,7 +112,7 @@ class LocalClusterTest {
         // parameter averaging really ran on both executors
         Set<String> trainingExecutors = executorsOfStages(events, "ParameterAveragingTrainingMaster");
         assertEquals(2, trainingExecutors.size(), "executors that ran training tasks: " + trainingExecutors);
-        assertEquals(2, executorsOfStages(events, "ScoreTableWriter").size(), "executors that ran scoring tasks");
+        assertEquals(2, executorsOfStages(events, "ParquetTableFormat").size(), "executors that ran scoring tasks");
 
         assertExactlyOnce(clusterDemo.resolve("warehouse/anomaly_scores"));
         System.out.printf("cluster test: executors=%d auc=%.4f local_auc=%.4f local_s=%.0f cluster_s=%.0f%n",
@@ -197,7 +197,7 @@ class LocalClusterTest {
         List<JsonNode> events = events(driver.appId);
         assertEquals(2, executorsOfStages(events, "ParameterAveragingTrainingMaster").size(),
                 "executors that ran training tasks");
-        assertEquals(2, executorsOfStages(events, "ScoreTableWriter").size(), "executors that ran scoring tasks");
+        assertEquals(2, executorsOfStages(events, "ParquetTableFormat").size(), "executors that ran scoring tasks");
         List<String> executorCommands = executorCommands(driver.appId);
         assertTrue(executorCommands.size() >= 2, "executor launch commands: " + executorCommands);
         for (String command : executorCommands) {
@@ -251,7 +251,7 @@ class LocalClusterTest {
                 // many small input splits: the scoring stage has tens of tasks, so it is still running when we act
                 "--set", "spark.conf.spark.sql.files.maxPartitionBytes=8192",
                 "--set", "spark.conf.spark.sql.files.openCostInBytes=1024"};
-        return submitAndThen("score", args, "ScoreTableWriter", name, action);
+        return submitAndThen("score", args, "ParquetTableFormat", name, action);
     }
 
     /** Kills one executor JVM of the application (the Worker starts a new one). */
