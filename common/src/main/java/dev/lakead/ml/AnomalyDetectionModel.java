@@ -212,7 +212,7 @@ public class AnomalyDetectionModel extends Model<AnomalyDetectionModel> implemen
                     m.scaler(), m.hyperparameters(), m.training(), m.preparedData(), m.createdAt(), m.codeVersion(),
                     m.settings(), null);
             ModelBundle.write(files, target, meta, instance.pipeline, instance.model, instance.threshold,
-                    tmp -> DefaultParamsWriter.saveMetadata(instance, tmp + "/" + SPARK_METADATA, sc(),
+                    tmp -> DefaultParamsWriter.saveMetadata(instance, tmp, sc(), // writes tmp/metadata
                             Option.empty(), Option.empty()));
         }
     }
@@ -226,7 +226,7 @@ public class AnomalyDetectionModel extends Model<AnomalyDetectionModel> implemen
             if (!files.exists(path + "/" + SPARK_METADATA)) {
                 return of(bundle); // a bundle from the train job
             }
-            DefaultParamsReader.Metadata meta = DefaultParamsReader.loadMetadata(path + "/" + SPARK_METADATA, sc(),
+            DefaultParamsReader.Metadata meta = DefaultParamsReader.loadMetadata(path, sc(), // reads path/metadata
                     AnomalyDetectionModel.class.getName());
             AnomalyDetectionModel model = new AnomalyDetectionModel(meta.uid(), bundle.pipeline(), bundle.model(),
                     bundle.threshold(), bundle.metadata(), Settings.defaults());
