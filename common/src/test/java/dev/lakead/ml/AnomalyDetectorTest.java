@@ -126,6 +126,20 @@ class AnomalyDetectorTest extends SparkTestSupport {
         assertEquals(expected, scores(job, "anomaly_score"));
         assertEquals(bundle.threshold().value(), model.threshold().value());
 
+        // and the score job itself, reading the saved bundle (--model) on the same rows
+        SyntheticSensorLake.write(lake, path("lake"));
+        Dataset<Row> table = spark.read().parquet(path("lake"));
+        dev.lakead.pipeline.ScoreStep.run(dev.lakead.pipeline.JobContext.of(spark, Settings.defaults().with(
+                "input.path", path("lake"), "model.path", saved, "score.output-path", path("scores"),
+                "score.table-name", "")));
+        Dataset<Row> jobTable = spark.read().parquet(path("scores"));
+        Map<Long, Double> fromJob = scores(jobTable, "anomaly_score");
+        Map<Long, Double> fromApi = scores(model.transform(table), "anomaly_score");
+        assertEquals(fromApi.keySet(), fromJob.keySet());
+        fromApi.forEach((id, v) -> assertEquals(v, fromJob.get(id), 1e-9 * Math.max(1, Math.abs(v)), "record " + id));
+        assertEquals(model.transform(table).where(col("is_anomaly")).count(),
+                jobTable.where(col("is_anomaly")).count());
+
         AnomalyDetectionModel loaded = AnomalyDetectionModel.load(saved);
         assertEquals(expected, scores(loaded.transform(lake), "anomaly_score"));
 
