@@ -87,6 +87,17 @@ public final class ModelBundle {
     /** Writes the bundle to {@code target} atomically; fails if a bundle is already there. */
     public static ModelBundle write(HadoopFiles files, String target, BundleMetadata metadata,
                                     FeaturePipeline pipeline, AnomalyModel model, Threshold threshold) {
+        return write(files, target, metadata, pipeline, model, threshold, dir -> { });
+    }
+
+    /**
+     * As {@link #write(HadoopFiles, String, BundleMetadata, FeaturePipeline, AnomalyModel, Threshold)}, letting
+     * {@code extra} add files to the bundle's temporary directory before the manifest lists them (the Spark ML
+     * API's params metadata, {@code ml.AnomalyDetectionModel}).
+     */
+    public static ModelBundle write(HadoopFiles files, String target, BundleMetadata metadata,
+                                    FeaturePipeline pipeline, AnomalyModel model, Threshold threshold,
+                                    java.util.function.Consumer<String> extra) {
         if (files.exists(target)) {
             throw new LakeadException("Model bundle " + target + " already exists; choose another model.version");
         }
@@ -99,6 +110,7 @@ public final class ModelBundle {
             files.writeString(tmp + "/" + THRESHOLD_VERSIONS + "/t1.json", thresholdJson(threshold, 1));
             files.writeBytes(tmp + "/" + NETWORK, model.toBytes());
             pipeline.save(files, tmp + "/" + PREPROCESSING);
+            extra.accept(tmp);
             BundleManifest.write(files, tmp);
             files.renameInto(tmp, target);
             LOG.info("Model bundle written to {}", target);

@@ -76,19 +76,12 @@ public final class PreprocessStep {
         List<String> columns = FeatureSelection.resolve(input.schema(), s, notFeatures);
         LOG.info("Feature columns ({}): {}", columns.size(), columns);
 
-        Column allMissing = FeaturePipeline.allMissing(columns);
-        Row counts = input.agg(count(lit(1)), sum(when(allMissing, 1).otherwise(0))).first();
-        long inputRows = counts.getLong(0);
-        long excluded = counts.isNullAt(1) ? 0 : counts.getLong(1);
+        Prepared prepared = prepare(input, columns, carried, s, table.path()
+                + (s.string("input.where").isBlank() ? "" : " matching input.where '" + s.string("input.where") + "'"));
+        FeaturePipeline pipeline = prepared.pipeline();
+        long inputRows = prepared.inputRows();
+        long excluded = prepared.excludedRows();
         long training = inputRows - excluded;
-        LOG.info("Read {} rows; excluded {} whose feature values are all missing; training on {}", inputRows,
-                excluded, training);
-        if (training == 0) {
-            throw new dev.lakead.LakeadException("No training rows in " + table.path()
-                    + (s.string("input.where").isBlank() ? "" : " matching input.where '" + s.string("input.where") + "'"));
-        }
-        Dataset<Row> rows = input.where(not(allMissing));
-        FeaturePipeline pipeline = new FeaturePreprocessor(columns, FeaturePreprocessor.scaler(s)).fit(rows);
 
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("input_path", table.path());
@@ -99,12 +92,38 @@ public final class PreprocessStep {
         info.put("excluded_rows_all_features_missing", excluded);
         info.put("training_rows", training);
         info.put("input_audit", audited.report().toMap());
+        PreparedData.write(ctx.files(), out, pipeline, prepared.features(), info);
+        LOG.info("Prepared training data written to {}", out);
+        return new Result(out, columns, inputRows, excluded, training, audited.report());
+    }
+
+    /** Preprocessing fitted on training rows: the pipeline and the rows' scaled features (with the carried columns). */
+    public record Prepared(FeaturePipeline pipeline, Dataset<Row> features, long inputRows, long excludedRows) {
+    }
+
+    /**
+     * The preprocess job's core, shared with {@code ml.AnomalyDetector.fit}: excludes (and counts) the rows whose
+     * features are all missing, fits imputation + scaling on the others, and selects the carried columns and
+     * {@link FeaturePipeline#FEATURES}. {@code source} names the input in the error when no row is left.
+     */
+    public static Prepared prepare(Dataset<Row> input, List<String> columns, List<String> carried, Settings s,
+                                   String source) {
+        Column allMissing = FeaturePipeline.allMissing(columns);
+        Row counts = input.agg(count(lit(1)), sum(when(allMissing, 1).otherwise(0))).first();
+        long inputRows = counts.getLong(0);
+        long excluded = counts.isNullAt(1) ? 0 : counts.getLong(1);
+        long training = inputRows - excluded;
+        LOG.info("Read {} rows; excluded {} whose feature values are all missing; training on {}", inputRows,
+                excluded, training);
+        if (training == 0) {
+            throw new dev.lakead.LakeadException("No training rows in " + source);
+        }
+        Dataset<Row> rows = input.where(not(allMissing));
+        FeaturePipeline pipeline = new FeaturePreprocessor(columns, FeaturePreprocessor.scaler(s)).fit(rows);
         List<Column> keep = new ArrayList<>();
         carried.forEach(c -> keep.add(ColumnRef.col(c)));
         keep.add(ColumnRef.col(FeaturePipeline.FEATURES));
-        PreparedData.write(ctx.files(), out, pipeline,
-                pipeline.transform(rows).select(keep.toArray(new Column[0])), info);
-        LOG.info("Prepared training data written to {}", out);
-        return new Result(out, columns, inputRows, excluded, training, audited.report());
+        return new Prepared(pipeline, pipeline.transform(rows).select(keep.toArray(new Column[0])), inputRows,
+                excluded);
     }
 }

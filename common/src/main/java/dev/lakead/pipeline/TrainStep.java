@@ -43,14 +43,12 @@ public final class TrainStep {
         String checkpoints = s.string("train.checkpoint-dir").isBlank()
                 ? s.string("model.root") + "/" + name + "/" + CHECKPOINTS + "/" + target.substring(target.lastIndexOf('/') + 1)
                 : s.string("train.checkpoint-dir");
-        ModelFamily.Trained trained = family.train(prepared.features(), prepared.pipeline().size(),
-                prepared.pipeline().scaler(), s.with("train.checkpoint-dir", checkpoints));
-        Threshold threshold = ThresholdStep.compute(ctx, prepared, family, trained.model());
+        Fitted fitted = fit(ctx, prepared, family, checkpoints);
+        ModelFamily.Trained trained = fitted.trained();
+        Threshold threshold = fitted.threshold();
 
-        BundleMetadata meta = new BundleMetadata(family.type(), name, target.substring(target.lastIndexOf('/') + 1),
-                prepared.pipeline().columns(), prepared.pipeline().scaler(), trained.model().hyperparameters(),
-                trained.history().asMap(), prepared.info(), Instant.now().toString(), CodeVersion.get(), s.render(),
-                null);
+        BundleMetadata meta = metadata(family, name, target.substring(target.lastIndexOf('/') + 1), prepared,
+                trained, s);
         ModelBundle bundle = ModelBundle.write(ctx.files(), target, meta, prepared.pipeline(), trained.model(),
                 threshold);
         if (ctx.files().exists(checkpoints)) { // the bundle holds the result now
@@ -62,5 +60,28 @@ public final class TrainStep {
             ctx.files().delete(parent); // no other training in progress: leave only the versions
         }
         return new Result(bundle, trained);
+    }
+
+    /** A trained model and its threshold, before they become a bundle. */
+    public record Fitted(ModelFamily.Trained trained, Threshold threshold) {
+    }
+
+    /**
+     * The train job's core, shared with {@code ml.AnomalyDetector.fit}: trains {@code family} on the prepared
+     * features on the executors (checkpoints under {@code checkpoints}) and computes its threshold.
+     */
+    public static Fitted fit(JobContext ctx, PreparedData prepared, ModelFamily family, String checkpoints) {
+        ModelFamily.Trained trained = family.train(prepared.features(), prepared.pipeline().size(),
+                prepared.pipeline().scaler(), ctx.settings().with("train.checkpoint-dir", checkpoints));
+        Threshold threshold = ThresholdStep.compute(ctx, prepared, family, trained.model());
+        return new Fitted(trained, threshold);
+    }
+
+    /** The bundle metadata of a model trained by {@link #fit}. */
+    public static BundleMetadata metadata(ModelFamily family, String name, String version, PreparedData prepared,
+                                          ModelFamily.Trained trained, Settings s) {
+        return new BundleMetadata(family.type(), name, version, prepared.pipeline().columns(),
+                prepared.pipeline().scaler(), trained.model().hyperparameters(), trained.history().asMap(),
+                prepared.info(), Instant.now().toString(), CodeVersion.get(), s.render(), null);
     }
 }

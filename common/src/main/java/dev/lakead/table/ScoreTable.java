@@ -197,7 +197,7 @@ public final class ScoreTable {
             }
         }
         cols.add(col(SCORE));
-        cols.add(col(SCORE).gt(threshold).as(IS_ANOMALY));
+        cols.add(decision(col(SCORE), threshold).as(IS_ANOMALY));
         cols.add(threshold.as(THRESHOLD));
         cols.add(normalized(col(SCORE), threshold).as(SCORE_NORMALIZED));
         cols.add(lit(modelName).as(MODEL_NAME));
@@ -209,14 +209,23 @@ public final class ScoreTable {
             }
         }
         if (Arrays.asList(scored.columns()).contains(FEATURE_ERRORS)) {
-            // feature name → error, so that SQL can ask feature_errors['Pressure']
-            Column names = functions.array(features.stream().map(functions::lit).toArray(Column[]::new));
-            cols.add(functions.map_from_arrays(names, col(FEATURE_ERRORS)).as(FEATURE_ERRORS));
+            cols.add(featureErrorMap(col(FEATURE_ERRORS), features).as(FEATURE_ERRORS));
         }
         for (String p : partitions) {
             cols.add(col(p));
         }
         return scored.select(cols.toArray(new Column[0]));
+    }
+
+    /** A record's decision: flagged when its score is above its threshold. */
+    public static Column decision(Column score, Column threshold) {
+        return score.gt(threshold);
+    }
+
+    /** The per-feature errors array as feature name → error, so that SQL can ask feature_errors['Pressure']. */
+    public static Column featureErrorMap(Column errors, List<String> features) {
+        Column names = functions.array(features.stream().map(functions::lit).toArray(Column[]::new));
+        return functions.map_from_arrays(names, errors);
     }
 
     /** The global threshold, or each record's segment threshold (the global one for segments without one). */
