@@ -20,12 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
-
 /**
  * preprocess: reads the training table, picks and checks the feature columns, fits imputation + scaling, and
  * writes the prepared training features. Rows whose features are all missing are excluded and counted.
@@ -77,19 +71,18 @@ public final class PreprocessStep {
         List<String> columns = FeatureSelection.resolve(input.schema(), s, notFeatures);
         LOG.info("Feature columns ({}): {}", columns.size(), columns);
 
-        Column allMissing = FeaturePipeline.allMissing(columns);
-        Row counts = input.agg(count(lit(1)), sum(when(allMissing, 1).otherwise(0))).first();
-        long inputRows = counts.getLong(0);
-        long excluded = counts.isNullAt(1) ? 0 : counts.getLong(1);
-        long training = inputRows - excluded;
+        // the rows are counted in the fit's first pass over the input
+        FeaturePreprocessor.Fitted fitted = new FeaturePreprocessor(columns, FeaturePreprocessor.scaler(s))
+                .fitExcludingAllMissing(input, () -> new dev.lakead.LakeadException("No training rows in " + table.path()
+                        + (s.string("input.where").isBlank() ? "" : " matching input.where '"
+                        + s.string("input.where") + "'")));
+        FeaturePipeline pipeline = fitted.pipeline();
+        Dataset<Row> rows = fitted.rows();
+        long inputRows = fitted.inputRows();
+        long excluded = fitted.excludedRows();
+        long training = fitted.trainingRows();
         LOG.info("Read {} rows; excluded {} whose feature values are all missing; training on {}", inputRows,
                 excluded, training);
-        if (training == 0) {
-            throw new dev.lakead.LakeadException("No training rows in " + table.path()
-                    + (s.string("input.where").isBlank() ? "" : " matching input.where '" + s.string("input.where") + "'"));
-        }
-        Dataset<Row> rows = input.where(not(allMissing));
-        FeaturePipeline pipeline = new FeaturePreprocessor(columns, FeaturePreprocessor.scaler(s)).fit(rows);
 
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("input_path", table.path());
