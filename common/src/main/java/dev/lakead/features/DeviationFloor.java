@@ -47,6 +47,16 @@ public final class DeviationFloor {
 
     /** The floor of each of {@code columns} (numeric, nulls ignored) over {@code rows}, computed on the executors. */
     public static double[] of(Dataset<Row> rows, List<String> columns) {
+        List<Column> aggs = aggregates(columns);
+        Row r = rows.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new Column[0])).first();
+        return of(r, 0, columns.size());
+    }
+
+    /**
+     * The aggregations {@link #of(Row, int, int)} reads, {@value #AGGREGATES} per column, so that a caller can
+     * compute them in the same pass as its own.
+     */
+    static List<Column> aggregates(List<String> columns) {
         List<Column> aggs = new ArrayList<>();
         for (String c : columns) {
             aggs.add(avg(col(c)));
@@ -54,11 +64,17 @@ public final class DeviationFloor {
             aggs.add(max(col(c)).cast("double"));
             aggs.add(approx_count_distinct(col(c), 0.01));
         }
-        Row r = rows.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new Column[0])).first();
-        double[] floors = new double[columns.size()];
-        for (int i = 0; i < floors.length; i++) {
-            floors[i] = r.isNullAt(4 * i) ? 0 : of(r.getDouble(4 * i), r.getDouble(4 * i + 1), r.getDouble(4 * i + 2),
-                    r.getLong(4 * i + 3));
+        return aggs;
+    }
+
+    static final int AGGREGATES = 4;
+
+    /** The floors of {@code n} columns from the values of {@link #aggregates} starting at field {@code from}. */
+    static double[] of(Row r, int from, int n) {
+        double[] floors = new double[n];
+        for (int i = 0; i < n; i++) {
+            int f = from + AGGREGATES * i;
+            floors[i] = r.isNullAt(f) ? 0 : of(r.getDouble(f), r.getDouble(f + 1), r.getDouble(f + 2), r.getLong(f + 3));
         }
         return floors;
     }

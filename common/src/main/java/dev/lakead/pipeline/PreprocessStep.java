@@ -20,12 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
-
 /**
  * preprocess: reads the training table, picks and checks the feature columns, fits imputation + scaling, and
  * writes the prepared training features. Rows whose features are all missing are excluded and counted.
@@ -108,22 +102,17 @@ public final class PreprocessStep {
      */
     public static Prepared prepare(Dataset<Row> input, List<String> columns, List<String> carried, Settings s,
                                    String source) {
-        Column allMissing = FeaturePipeline.allMissing(columns);
-        Row counts = input.agg(count(lit(1)), sum(when(allMissing, 1).otherwise(0))).first();
-        long inputRows = counts.getLong(0);
-        long excluded = counts.isNullAt(1) ? 0 : counts.getLong(1);
-        long training = inputRows - excluded;
-        LOG.info("Read {} rows; excluded {} whose feature values are all missing; training on {}", inputRows,
-                excluded, training);
-        if (training == 0) {
-            throw new dev.lakead.LakeadException("No training rows in " + source);
-        }
-        Dataset<Row> rows = input.where(not(allMissing));
-        FeaturePipeline pipeline = new FeaturePreprocessor(columns, FeaturePreprocessor.scaler(s)).fit(rows);
+        // the rows are counted in the fit's first pass over the input
+        FeaturePreprocessor.Fitted fitted = new FeaturePreprocessor(columns, FeaturePreprocessor.scaler(s))
+                .fitExcludingAllMissing(input, () -> new dev.lakead.LakeadException("No training rows in " + source));
+        FeaturePipeline pipeline = fitted.pipeline();
+        Dataset<Row> rows = fitted.rows();
+        LOG.info("Read {} rows; excluded {} whose feature values are all missing; training on {}", fitted.inputRows(),
+                fitted.excludedRows(), fitted.trainingRows());
         List<Column> keep = new ArrayList<>();
         carried.forEach(c -> keep.add(ColumnRef.col(c)));
         keep.add(ColumnRef.col(FeaturePipeline.FEATURES));
-        return new Prepared(pipeline, pipeline.transform(rows).select(keep.toArray(new Column[0])), inputRows,
-                excluded);
+        return new Prepared(pipeline, pipeline.transform(rows).select(keep.toArray(new Column[0])),
+                fitted.inputRows(), fitted.excludedRows());
     }
 }

@@ -48,13 +48,24 @@ class RealtimeScorerTest extends SparkTestSupport {
         PreprocessStep.run(JobContext.of(spark, settings.with("input.where", "dt < '2026-11-03' AND label = 0")));
     }
 
-    /** Trains a model of this type, scores the last day with the batch job, and returns the bundle path. */
-    private static String trainAndScore(String type, Settings s) {
+    /** Bundles trained and scored on the base settings, by type: trained once for every test that needs one. */
+    private static final Map<String, String> BASE_BUNDLES = new HashMap<>();
+
+    /** {@link #trainAndScore} on the base settings, once per type (the scores stay in scores-rt-TYPE). */
+    private static synchronized String baseBundle(String type) {
+        return BASE_BUNDLES.computeIfAbsent(type, t -> trainAndScore(t, "rt-" + t, settings));
+    }
+
+    /**
+     * Trains a model of this type named {@code name}, scores the last day with the batch job into scores-NAME, and
+     * returns the bundle path.
+     */
+    private static String trainAndScore(String type, String name, Settings s) {
         TrainStep.Result trained = TrainStep.run(JobContext.of(spark, s.with("model.type", type,
-                "model.name", "rt-" + type)));
+                "model.name", name)));
         String bundle = trained.bundle().path();
         Settings scoring = s.with("model.path", bundle, "input.where", SCORED_DAY,
-                "score.output-path", path("scores-" + type));
+                "score.output-path", path("scores-" + name));
         if (!s.string("threshold.segment-column").isBlank()) {
             ThresholdStep.run(JobContext.of(spark, scoring));
         }
@@ -65,8 +76,8 @@ class RealtimeScorerTest extends SparkTestSupport {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"autoencoder", "vae", "anogan", "ensemble"})
     void realtimeScoresAreTheBatchScores(String type) {
-        String bundle = trainAndScore(type, settings);
-        assertSameAsBatch(RealtimeScorer.load(bundle), path("scores-" + type));
+        String bundle = baseBundle(type);
+        assertSameAsBatch(RealtimeScorer.load(bundle), path("scores-rt-" + type));
     }
 
     @Test
@@ -81,11 +92,11 @@ class RealtimeScorerTest extends SparkTestSupport {
                 + " in the prepared data"), e.getMessage());
         Settings carried = s.with("prepared.path", path("prepared-segments"));
         PreprocessStep.run(JobContext.of(spark, carried.with("input.where", "dt < '2026-11-03' AND label = 0")));
-        String bundle = trainAndScore("autoencoder", carried.with("model.name", "rt-segments"));
+        String bundle = trainAndScore("autoencoder", "rt-segments", carried);
         RealtimeScorer scorer = RealtimeScorer.load(bundle);
         assertTrue(scorer.threshold().perSegment() && scorer.threshold().segments().size() > 1,
                 "one threshold per device: " + scorer.threshold().segments());
-        assertSameAsBatch(scorer, path("scores-autoencoder"));
+        assertSameAsBatch(scorer, path("scores-rt-segments"));
     }
 
     /** Every record of the scored day: the same score (float precision), threshold and decision as the batch job. */
@@ -124,8 +135,7 @@ class RealtimeScorerTest extends SparkTestSupport {
 
     @Test
     void wrongRecordsAreRefusedByName() {
-        String bundle = TrainStep.run(JobContext.of(spark, settings.with("model.name", "rt-errors")))
-                .bundle().path();
+        String bundle = baseBundle("autoencoder"); // the same model as the autoencoder's batch comparison
         RealtimeScorer scorer = RealtimeScorer.load(bundle);
         String first = scorer.featureColumns().get(0);
         Map<String, Object> record = new HashMap<>();
