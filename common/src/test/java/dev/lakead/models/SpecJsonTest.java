@@ -31,8 +31,9 @@ class SpecJsonTest {
                 "seed"), List.copyOf(ANOGAN.asMap().keySet()));
         assertEquals(List.of("input_size", "window", "hidden_size", "layers", "latent_size", "loss", "learning_rate",
                 "seed"), List.copyOf(new LstmAutoencoderSpec(3, 8, 16, 1, 4, "mse", 0.001, 1).asMap().keySet()));
-        assertEquals(List.of("members", "width_factors", "scale_quantile", "combine", "feature_error_scaling"),
-                List.copyOf(new EnsembleSpec(List.of("autoencoder"), List.of(1.0), 0.95, "mean", true).asMap()
+        assertEquals(List.of("members", "width_factors", "scale_quantile", "combine", "feature_error_scaling",
+                        "latent_distance"),
+                List.copyOf(new EnsembleSpec(List.of("autoencoder"), List.of(1.0), 0.95, "mean", true, true).asMap()
                         .keySet()));
         var ae = new AutoencoderSpec(3, List.of(8, 4), "identity", 0.001, 0.0, 1).asMap();
         assertTrue(ae.keySet().containsAll(List.of("input_size", "hidden_sizes", "output_activation", "loss",

@@ -2,6 +2,7 @@ package dev.lakead.models.autoencoder;
 
 import dev.lakead.models.AnomalyModel;
 import dev.lakead.models.DenseForward;
+import dev.lakead.models.LatentSpace;
 import dev.lakead.models.NetworkModel;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -10,8 +11,11 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.util.Map;
 
-/** A trained dense Autoencoder; the anomaly score is the mean squared reconstruction error of a row (4.1.1). */
-public final class AutoencoderModel extends NetworkModel {
+/**
+ * A trained dense Autoencoder; the anomaly score is the mean squared reconstruction error of a row (4.1.1). Its
+ * latent code is the bottleneck layer's output (the middle layer: the decoder mirrors the encoder).
+ */
+public final class AutoencoderModel extends NetworkModel implements LatentSpace {
     public static final String TYPE = "autoencoder";
 
     /** The scoring fast path, built on first use (after training has set the parameters). */
@@ -39,6 +43,22 @@ public final class AutoencoderModel extends NetworkModel {
     public double[] score(INDArray batch) {
         DenseForward f = forward();
         return f != null ? f.meanSquaredError(batch) : super.score(batch);
+    }
+
+    @Override
+    public INDArray latent(INDArray batch) {
+        int bottleneck = latentLayer();
+        return network.feedForwardToLayer(bottleneck, batch, false).get(bottleneck + 1);
+    }
+
+    @Override
+    public int latentSize() {
+        return (int) network.layerSize(latentLayer());
+    }
+
+    /** Encoder layers, then as many decoder layers with the output layer last: the bottleneck ends the first half. */
+    private int latentLayer() {
+        return network.getnLayers() / 2 - 1;
     }
 
     private DenseForward forward() {

@@ -2,6 +2,7 @@ package dev.lakead.models.ensemble;
 
 import dev.lakead.config.Settings;
 import dev.lakead.models.AnomalyModel;
+import dev.lakead.models.LatentSpace;
 import dev.lakead.models.ModelFamilies;
 import dev.lakead.models.ModelFamily;
 import dev.lakead.training.TrainingHistory;
@@ -39,6 +40,7 @@ public final class EnsembleFamily implements ModelFamily {
         List<AnomalyModel> members = new ArrayList<>();
         List<ScoreScale> scales = new ArrayList<>();
         List<double[]> errorWeights = new ArrayList<>();
+        List<EnsembleModel.LatentTerm> latentTerms = new ArrayList<>();
         TrainingHistory history = null;
         for (int i = 0; i < spec.members().size(); i++) {
             Settings s = memberSettings.get(i);
@@ -58,13 +60,19 @@ public final class EnsembleFamily implements ModelFamily {
             members.add(member.model());
             scales.add(scale);
             errorWeights.add(weights);
+            latentTerms.add(spec.latentDistance(i) && member.model() instanceof LatentSpace
+                    ? LatentDensity.fitTerm(features, member.model(), spec.scaleQuantile(), batchSize) : null);
+            if (latentTerms.get(i) != null) {
+                LOG.info("Ensemble member {}/{}: latent distance median {}, spread {}", i + 1, spec.members().size(),
+                        latentTerms.get(i).scale().centre(), latentTerms.get(i).scale().spread());
+            }
             if (history == null) {
                 history = member.history();
             } else {
                 history.addPhase("member_" + (i + 1) + "_" + type, member.history());
             }
         }
-        return new Trained(new EnsembleModel(spec, members, scales, errorWeights), history);
+        return new Trained(new EnsembleModel(spec, members, scales, errorWeights, latentTerms), history);
     }
 
     @Override

@@ -27,9 +27,11 @@ import java.util.stream.Collectors;
  *                      scores, logarithmic far above them, so one member's extreme score cannot outvote the rest)
  * @param featureErrorScaling members that reconstruct feature by feature (autoencoder) score the mean of each
  *                      feature's squared error divided by that feature's mean error on the training rows
+ * @param latentDistance autoencoder members add a second term: the Mahalanobis distance of a row's latent code from
+ *                      the training rows' codes ({@link LatentDensity})
  */
 public record EnsembleSpec(List<String> members, List<Double> widthFactors, double scaleQuantile, String combine,
-                           boolean featureErrorScaling) {
+                           boolean featureErrorScaling, boolean latentDistance) {
     public static final List<String> MEMBER_TYPES = List.of(AutoencoderModel.TYPE, VaeModel.TYPE, AnoGanModel.TYPE);
     public static final String MEAN = "mean";
     public static final String MEDIAN = "median";
@@ -70,7 +72,8 @@ public record EnsembleSpec(List<String> members, List<Double> widthFactors, doub
             throw new LakeadException("Setting 'model.ensemble.scale-quantile' must be in (0.5, 1), got " + q);
         }
         return new EnsembleSpec(List.copyOf(members), List.copyOf(factors), q,
-                s.choice("model.ensemble.combine", MEAN, MEDIAN, ASINH), s.bool("model.ensemble.feature-error-scaling"));
+                s.choice("model.ensemble.combine", MEAN, MEDIAN, ASINH), s.bool("model.ensemble.feature-error-scaling"),
+                s.bool("model.ensemble.latent-distance"));
     }
 
     /**
@@ -105,9 +108,14 @@ public record EnsembleSpec(List<String> members, List<Double> widthFactors, doub
         return k;
     }
 
+    /** Whether member {@code i} also scores its latent code's distance ({@link LatentDensity}). */
+    boolean latentDistance(int i) {
+        return latentDistance && AutoencoderModel.TYPE.equals(members.get(i));
+    }
+
     /** The same ensemble combining by plain mean: a one-member ensemble then scores exactly as its member. */
     EnsembleSpec withMeanCombine() {
-        return new EnsembleSpec(members, widthFactors, scaleQuantile, MEAN, featureErrorScaling);
+        return new EnsembleSpec(members, widthFactors, scaleQuantile, MEAN, featureErrorScaling, latentDistance);
     }
 
     public Map<String, Object> asMap() {

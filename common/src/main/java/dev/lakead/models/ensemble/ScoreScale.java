@@ -24,8 +24,12 @@ record ScoreScale(double centre, double spread) {
     /** Scores the training rows per partition on the executors and takes the two quantiles with Spark. */
     static ScoreScale fromTrainingScores(Dataset<Row> features, AnomalyModel member, double quantile,
                                          int batchSize) {
-        Dataset<Row> scores = BatchScorer.scoreVectors(features.select(FeaturePipeline.FEATURES), List.of(), member,
-                batchSize);
+        return fromScores(BatchScorer.scoreVectors(features.select(FeaturePipeline.FEATURES), List.of(), member,
+                batchSize), quantile);
+    }
+
+    /** The median and the quantile of a column of scores named {@link BatchScorer#SCORE}, by Spark. */
+    static ScoreScale fromScores(Dataset<Row> scores, double quantile) {
         double[] q = scores.stat().approxQuantile(BatchScorer.SCORE, new double[]{0.5, quantile}, RELATIVE_ERROR);
         return of(q[0], q[1]);
     }

@@ -21,6 +21,11 @@ class EnsembleSpecTest {
         assertTrue(EnsembleSpec.MEMBER_TYPES.containsAll(spec.members()));
         assertEquals(EnsembleSpec.ASINH, spec.combine());
         assertTrue(spec.featureErrorScaling());
+        assertTrue(spec.latentDistance());
+        // only autoencoder members add a latent term: the VAE's own score already has its KL term
+        for (int i = 0; i < spec.members().size(); i++) {
+            assertEquals("autoencoder".equals(spec.members().get(i)), spec.latentDistance(i), "member " + i);
+        }
     }
 
     @Test
