@@ -55,10 +55,17 @@ class LakeadExtensionsTest {
 
     @BeforeAll
     static void sessionLakeAndBundle() throws Exception {
+        // as spark-sql and the Thrift server run: Hive support (here a Derby metastore of its own) and the extension
+        System.setProperty("derby.system.home", tmp.toString());
         spark = SparkSession.builder().master("local[2]").appName("lakead-sql-test")
                 .config("spark.ui.enabled", "false")
                 .config("spark.sql.shuffle.partitions", "4")
+                .config("spark.sql.catalogImplementation", "hive")
                 .config("spark.sql.warehouse.dir", tmp.resolve("spark-warehouse").toString())
+                .config("spark.hadoop.javax.jdo.option.ConnectionURL",
+                        "jdbc:derby:;databaseName=" + tmp.resolve("metastore_db") + ";create=true")
+                .config("spark.hadoop.datanucleus.schema.autoCreateAll", "true")
+                .config("spark.hadoop.hive.metastore.schema.verification", "false")
                 .config("spark.sql.extensions", LakeadExtensions.class.getName())
                 .getOrCreate();
         lakePath = tmp.resolve("lake").toString();
@@ -161,6 +168,20 @@ class LakeadExtensionsTest {
         double adHoc = spark.sql("SELECT lakead_anomaly_score('" + bundle + "'" + literals + ")").first().getDouble(0);
         double inTable = (double) byRecord(scalar, "score", "flag").get(3L)[0];
         assertEquals(inTable, adHoc, 1e-12);
+    }
+
+    @Test
+    void hiveFunctionsRegisteredByCreateFunctionAgreeWithTheExtension() {
+        spark.sql("CREATE TEMPORARY FUNCTION hive_score AS '" + HiveAnomalyScore.class.getName() + "'");
+        spark.sql("CREATE FUNCTION default.hive_flag AS '" + HiveIsAnomaly.class.getName() + "'"); // in the metastore
+        Dataset<Row> hive = spark.sql("SELECT record_id, hive_score('" + bundle + "', " + FEATURES + ") AS score, "
+                + "default.hive_flag('" + bundle + "', " + FEATURES + ") AS flag FROM sensors");
+        Dataset<Row> extension = spark.sql("SELECT record_id, lakead_anomaly_score('" + bundle + "', " + FEATURES
+                + ") AS score, lakead_is_anomaly('" + bundle + "', " + FEATURES + ") AS flag FROM sensors");
+        assertSameScores(byRecord(extension, "score", "flag"), byRecord(hive, "score", "flag"), 0, "Hive UDFs");
+        String wrong = assertThrows(Exception.class, () -> spark.sql("SELECT hive_score('" + bundle
+                + "', s00) FROM sensors")).getMessage();
+        assertNames(wrong, "lakead_anomaly_score", bundle, "takes 6 feature values in this order: " + FEATURES);
     }
 
     @Test
