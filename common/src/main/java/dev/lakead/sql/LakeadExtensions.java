@@ -53,7 +53,8 @@ public final class LakeadExtensions extends AbstractFunction1<SparkSessionExtens
 
     private static List<Tuple3<FunctionIdentifier, ExpressionInfo, Function1<Seq<Expression>, Expression>>>
     scalarFunctions() {
-        List<Tuple3<FunctionIdentifier, ExpressionInfo, Function1<Seq<Expression>, Expression>>> out = new ArrayList<>();
+        List<Tuple3<FunctionIdentifier, ExpressionInfo, Function1<Seq<Expression>, Expression>>> out =
+                new ArrayList<>();
         for (ScalarScoreFunction.Output output : ScalarScoreFunction.Output.values()) {
             out.add(new Tuple3<>(FunctionIdentifier.apply(output.sqlName), info(output.sqlName, output.usage(),
                     output == ScalarScoreFunction.Output.SCORE
