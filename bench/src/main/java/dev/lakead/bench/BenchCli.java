@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         footer = {"", "Each benchmark's options and its whole description: lakead <bench-job> --help."},
         subcommands = {BenchScoringJob.class, BenchPerfJob.class, BenchBlasJob.class, BenchRealtimeJob.class,
                 BenchTabularJob.class, BenchSkabJob.class, BenchTsJob.class, BenchAnoGanJob.class,
-                BenchTestcheckJob.class, CommandLine.HelpCommand.class})
+                BenchTestcheckJob.class, BenchSqlJob.class, CommandLine.HelpCommand.class})
 public final class BenchCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

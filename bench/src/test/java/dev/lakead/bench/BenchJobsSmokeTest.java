@@ -88,6 +88,14 @@ class BenchJobsSmokeTest extends SparkTestSupport {
     }
 
     @Test
+    void benchSql() {
+        bench("bench-sql", "--rows", "2000", "--sensors", "4", "--scalar-rows", "200", "--train-rows", "800",
+                "--repeats", "1", "--workdir", path("sql"), "--set", "train.epochs=1")
+                .assertLastLine("sql tvf_rows_per_s=(" + NUMBER + ") job_rows_per_s=(" + NUMBER + ") ratio=(" + NUMBER
+                        + ") scalar_rows_per_s=(" + NUMBER + ")");
+    }
+
+    @Test
     void benchPerfWithoutPyTorch() {
         Run r = bench("bench-perf", "--rows", "2000", "--shapes", "8", "--train-rows", "500", "--train-shape", "8",
                 "--epochs", "1", "--no-pytorch", "--workdir", path("perf"));
