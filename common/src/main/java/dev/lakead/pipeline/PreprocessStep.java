@@ -63,7 +63,7 @@ public final class PreprocessStep {
         }
         // configured columns are audited as numbers (a few bad values in text input do not make them text columns),
         // then checked on the audited table's types
-        List<String> configured = s.strings("features.columns");
+        List<String> configured = FeatureSelection.configured(s);
         InputAudit.Audited audited = InputAudit.audit(ctx.spark(), table, configured.isEmpty()
                 ? FeatureSelection.resolve(table.rows().schema(), s, notFeatures) : configured, s, "features.columns");
         Dataset<Row> input = audited.rows();

@@ -25,8 +25,13 @@ public record ScoreConfig(String mode, List<String> partitionColumns, List<Strin
 
     public static ScoreConfig from(Settings s) {
         return new ScoreConfig(s.string("score.mode").trim().toLowerCase(), s.strings("score.partition-columns"),
-                s.strings("score.key-columns"), ScoringOptions.from(s),
+                keyColumns(s), ScoringOptions.from(s),
                 s.number("threshold.adaptive.half-life"), s.longValue("threshold.adaptive.warmup"),
                 ScoreTable.output(s), TableFormats.from(s));
+    }
+
+    /** score.key-columns: the input columns the score table keeps to identify a record. */
+    public static List<String> keyColumns(Settings s) {
+        return s.strings("score.key-columns");
     }
 }

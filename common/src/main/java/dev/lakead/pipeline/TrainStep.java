@@ -41,7 +41,7 @@ public final class TrainStep {
         LOG.info("Training {} '{}' on {} ({} features)", family.type(), name, prepared.path(),
                 prepared.pipeline().size());
 
-        String checkpointDir = s.string("train.checkpoint-dir");
+        String checkpointDir = dev.lakead.training.TrainingOptions.checkpointDir(s);
         String checkpoints = checkpointDir.isBlank()
                 ? model.versionPath(name, CHECKPOINTS + "/" + target.substring(target.lastIndexOf('/') + 1))
                 : checkpointDir;
