@@ -7,6 +7,7 @@ import dev.lakead.config.Settings;
 import dev.lakead.data.SyntheticSensorLake;
 import dev.lakead.evaluation.BinaryEvaluator;
 import dev.lakead.evaluation.EvaluationResult;
+import dev.lakead.jobs.DemoLakeOptions;
 import dev.lakead.jobs.SparkJob;
 import dev.lakead.models.anogan.AnoGanModel;
 import dev.lakead.pipeline.JobContext;
@@ -18,11 +19,11 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.File;
 import java.io.PrintWriter;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -46,12 +47,8 @@ import static org.apache.spark.sql.functions.sum;
                 "Benchmark: AnoGAN scoring rows/s with the latent search vs the encoder (Fast-AnoGAN) and the",
                 "ROC-AUC of both, on a generated sensor lake. Last line: anogan speedup=... auc_search=... auc_encoder=..."})
 final class BenchAnoGanJob extends SparkJob {
-    @Option(names = "--rows-per-day", defaultValue = "5000", description = "Default: ${DEFAULT-VALUE}.")
-    long rowsPerDay;
-    @Option(names = "--days", defaultValue = "6", description = "Default: ${DEFAULT-VALUE}.")
-    int days;
-    @Option(names = "--train-days", defaultValue = "3", description = "Days used for training (normal records only). Default: ${DEFAULT-VALUE}.")
-    int trainDays;
+    @Mixin
+    DemoLakeOptions demoLake = new DemoLakeOptions();
     @Option(names = "--min-encoder-seconds", defaultValue = "3",
             description = "Repeat the timed encoder pass until it has run this long. Default: ${DEFAULT-VALUE}.")
     double minEncoderSeconds;
@@ -68,8 +65,6 @@ final class BenchAnoGanJob extends SparkJob {
     @Option(names = "--reuse", description = "Reuse the lake and the latest bundle of an earlier run in --workdir (measure again without training).")
     boolean reuse;
 
-    static final LocalDate START = LocalDate.of(2026, 11, 1);
-
     @Override
     protected List<String> presetResources() {
         return List.of("demo.conf", "demo-anogan.conf");
@@ -77,9 +72,7 @@ final class BenchAnoGanJob extends SparkJob {
 
     @Override
     protected void validate(Settings s) {
-        if (trainDays < 1 || trainDays >= days) {
-            throw new LakeadException("--train-days must be between 1 and --days - 1");
-        }
+        demoLake.validate();
         if (repeats < 1) {
             throw new LakeadException("--repeats must be at least 1");
         }
@@ -97,7 +90,7 @@ final class BenchAnoGanJob extends SparkJob {
     protected void run(JobContext ctx, PrintWriter out) {
         String base = workdir.getAbsolutePath();
         String lake = base + "/lake";
-        String firstTestDay = START.plusDays(trainDays).toString();
+        String firstTestDay = demoLake.firstTestDay();
         Settings s = ctx.settings().with(
                 "input.path", lake,
                 "prepared.path", base + "/prepared",
@@ -108,9 +101,9 @@ final class BenchAnoGanJob extends SparkJob {
             out.printf("reusing %s and the lake %s%n", bundle.path(), lake);
         } else {
             long t0 = System.nanoTime();
-            SyntheticSensorLake.write(SyntheticSensorLake.generate(ctx.spark(), new SyntheticSensorLake.Spec(
-                    rowsPerDay, days, 8, 0.02, 0.002, 7, START, 4)), lake);
-            out.printf("lake: %,d rows/day x %d days, 8 sensors (%.0f s)%n", rowsPerDay, days, secs(t0));
+            SyntheticSensorLake.write(SyntheticSensorLake.generate(ctx.spark(), demoLake.spec()), lake);
+            out.printf("lake: %,d rows/day x %d days, 8 sensors (%.0f s)%n", demoLake.rowsPerDay, demoLake.days,
+                    secs(t0));
             out.flush();
             Settings train = s.with("input.where", "dt < '" + firstTestDay + "' AND label = 0");
             PreprocessStep.run(JobContext.of(ctx.spark(), train));
@@ -133,7 +126,7 @@ final class BenchAnoGanJob extends SparkJob {
                 .repartition(partitions).persist(StorageLevel.MEMORY_ONLY());
         long rows = test.count();
         out.printf("test: %,d rows from %s on, cached in %d partitions%n", rows, firstTestDay, partitions);
-        int batch = s.positiveInt("score.batch-size");
+        int batch = dev.lakead.models.ScoringOptions.batchSize(s);
         Threshold threshold = bundle.threshold();
         int copies = (int) Math.max(1, Math.min(1000, encoderRows / Math.max(1, rows)));
         Dataset<Row> union = test;

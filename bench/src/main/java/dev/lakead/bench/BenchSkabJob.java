@@ -6,6 +6,7 @@ import dev.lakead.jobs.SparkJob;
 import dev.lakead.pipeline.EvaluateStep;
 import dev.lakead.pipeline.JobContext;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.File;
@@ -28,13 +29,10 @@ final class BenchSkabJob extends SparkJob {
 
     @Option(names = "--data-dir", defaultValue = "../shared/datasets/skab", description = "Default: ${DEFAULT-VALUE}.")
     File dataDir;
-    @Option(names = "--workdir", defaultValue = "bench/output/skab", description = "Default: ${DEFAULT-VALUE}.")
-    File workdir;
     @Option(names = "--train-rows", defaultValue = "400", description = "Rows per experiment used for training. Default: ${DEFAULT-VALUE}.")
     int trainRows;
-    @Option(names = "--model-path", description = "Score and evaluate with this already-trained bundle (a previous run's"
-            + " models/skab/<version>) instead of training: for trying score-time settings quickly.")
-    String modelPath;
+    @Mixin
+    SeriesBench.Options series = new SeriesBench.Options("bench/output/skab");
 
     @Override
     protected void run(JobContext ctx, PrintWriter out) {
@@ -42,10 +40,10 @@ final class BenchSkabJob extends SparkJob {
         if (!csv.isFile()) {
             throw new LakeadException("SKAB file " + csv + " not found (--data-dir)");
         }
-        String base = workdir.getAbsolutePath();
+        String base = series.workdir.getAbsolutePath();
         SeriesBench.Outcome o = SeriesBench.run(ctx, new SeriesBench.Spec(csv.getAbsolutePath(), "entity", "seq",
                 List.of(SENSORS.split(",")), "anomaly", "entity,seq,anomaly", "seq < " + trainRows,
-                "seq >= " + trainRows, "skab", base, modelPath), "score.feature-errors", "true");
+                "seq >= " + trainRows, "skab", base, series.modelPath), "score.feature-errors", "true");
         EvaluateStep.Result r = o.evaluation();
         double parallelism = o.entityParallelism(); // NaN when an already-trained bundle is scored
         ConfusionMatrix cm = r.metrics().confusion();

@@ -6,6 +6,7 @@ import dev.lakead.jobs.SparkJob;
 import dev.lakead.pipeline.EvaluateStep;
 import dev.lakead.pipeline.JobContext;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -32,11 +33,8 @@ final class BenchTsJob extends SparkJob {
 
     @Parameters(index = "0", paramLabel = "FILE", description = "The CSV (header entity,seq,split,f0..fn,label).")
     File file;
-    @Option(names = "--workdir", defaultValue = "bench/output/ts", description = "Default: ${DEFAULT-VALUE}.")
-    File workdir;
-    @Option(names = "--model-path", description = "Score and evaluate with this already-trained bundle (a previous run's"
-            + " models/ts/<version>) instead of training: for trying score-time settings quickly.")
-    String modelPath;
+    @Mixin
+    SeriesBench.Options series = new SeriesBench.Options("bench/output/ts");
 
     @Override
     protected void run(JobContext ctx, PrintWriter out) {
@@ -52,7 +50,7 @@ final class BenchTsJob extends SparkJob {
         }
         SeriesBench.Outcome o = SeriesBench.run(ctx, new SeriesBench.Spec(file.getAbsolutePath(), "entity", "seq",
                 features, "label", "entity,seq,split,label", "split = 'train'", "split = 'test'", "ts",
-                workdir.getAbsolutePath(), modelPath));
+                series.workdir.getAbsolutePath(), series.modelPath));
         EvaluateStep.Result r = o.evaluation();
         ConfusionMatrix point = r.metrics().confusion();
         ConfusionMatrix adjusted = r.pointAdjusted();

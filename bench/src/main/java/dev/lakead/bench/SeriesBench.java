@@ -8,6 +8,9 @@ import dev.lakead.pipeline.PreprocessStep;
 import dev.lakead.pipeline.ScoreStep;
 import dev.lakead.pipeline.TrainStep;
 
+import picocli.CommandLine.Option;
+
+import java.io.File;
 import java.util.List;
 import java.util.Map;
 
@@ -31,6 +34,22 @@ final class SeriesBench {
         List<Map.Entry<String, Object>> settings() {
             return bundle.model().hyperparameters().entrySet().stream()
                     .filter(e -> !e.getKey().equals("entity_thresholds")).toList();
+        }
+    }
+
+    /**
+     * The options every series benchmark takes (a picocli {@code @Mixin}): its work folder, whose default is the
+     * benchmark's own, and an already trained bundle.
+     */
+    static final class Options {
+        @Option(names = "--workdir", description = "Default: ${DEFAULT-VALUE}.")
+        File workdir;
+        @Option(names = "--model-path", description = "Score and evaluate with this already-trained bundle (a previous"
+                + " run's models/<benchmark>/<version>) instead of training: for trying score-time settings quickly.")
+        String modelPath;
+
+        Options(String defaultWorkdir) {
+            this.workdir = new File(defaultWorkdir);
         }
     }
 

@@ -20,12 +20,17 @@ public final class FeatureSelection {
     private FeatureSelection() {
     }
 
+    /** features.columns: the feature columns as configured (empty = every numeric column {@link #resolve} finds). */
+    public static List<String> configured(Settings settings) {
+        return settings.strings("features.columns");
+    }
+
     /**
      * Configured columns when features.columns is set; otherwise every numeric column that is not an id, label,
      * excluded or partition column.
      */
     public static List<String> resolve(StructType schema, Settings settings, List<String> partitionColumns) {
-        List<String> configured = settings.strings("features.columns");
+        List<String> configured = configured(settings);
         if (!configured.isEmpty()) {
             requireNumeric(schema, configured, "features.columns");
             return configured;

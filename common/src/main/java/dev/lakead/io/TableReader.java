@@ -62,10 +62,25 @@ public final class TableReader {
     public static Table read(SparkSession spark, Settings settings) {
         String table = settings.string("input.table").strip();
         if (!table.isEmpty()) {
-            return table(spark, table, "input.table", settings.string("input.where"));
+            return table(spark, table, "input.table", where(settings));
         }
-        return read(spark, requireInput(settings), settings.choice("input.format", FORMATS),
-                settings.bool("input.csv.header"), settings.string("input.csv.delimiter"), settings.string("input.where"));
+        return read(spark, requireInput(settings), settings, where(settings));
+    }
+
+    /** The table at {@code path} in the input's format (input.format, input.csv.*), filtered by {@code where}. */
+    public static Table read(SparkSession spark, String path, Settings settings, String where) {
+        return read(spark, path, format(settings), settings.bool("input.csv.header"),
+                settings.string("input.csv.delimiter"), where);
+    }
+
+    /** input.format: one of {@link #FORMATS}. */
+    public static String format(Settings settings) {
+        return settings.choice("input.format", FORMATS);
+    }
+
+    /** input.where: the rows and partitions to read ("" = all). */
+    public static String where(Settings settings) {
+        return settings.string("input.where");
     }
 
     /**

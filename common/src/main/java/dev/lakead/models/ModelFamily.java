@@ -43,31 +43,41 @@ public interface ModelFamily {
     }
 
     /** An entity column and a time column (settings timeseries.entity-column and timeseries.time-column). */
-    record SeriesColumns(String entity, String time) {
+    record SeriesColumns(String entity, String time) implements java.io.Serializable {
+        /** The two settings, read here only; each is required. */
+        public static SeriesColumns from(Settings s) {
+            return new SeriesColumns(s.required("timeseries.entity-column"), s.required("timeseries.time-column"));
+        }
+
         public List<String> both() {
             return List.of(entity, time);
         }
     }
 
+    /** {@link #scorer(AnomalyModel, FeaturePipeline, ScoringOptions, Settings)} with the settings' options. */
+    default RecordScorer scorer(AnomalyModel model, FeaturePipeline pipeline, Settings settings) {
+        return scorer(model, pipeline, ScoringOptions.from(settings), settings);
+    }
+
     /**
      * How {@code model} scores a table on the executors. The default scores every record on its own, in batches
-     * of {@code score.batch-size} rows, with the outputs of {@code score.latent-export} and
-     * {@code score.feature-errors}.
+     * of {@link ScoringOptions#batchSize} rows, with the options' outputs.
      *
      * @param pipeline the bundle's preprocessing, for {@link RecordScorer#score} of raw rows
+     * @param settings for the family's own scoring settings (the default has none)
      */
-    default RecordScorer scorer(AnomalyModel model, FeaturePipeline pipeline, Settings settings) {
-        int batchSize = settings.positiveInt("score.batch-size");
-        BatchScorer.Outputs outputs = BatchScorer.Outputs.from(settings);
+    default RecordScorer scorer(AnomalyModel model, FeaturePipeline pipeline, ScoringOptions options,
+                                Settings settings) {
         return new RecordScorer() {
             @Override
             public Dataset<Row> score(Dataset<Row> input, List<String> passColumns) {
-                return BatchScorer.scoreRaw(input, passColumns, pipeline, model, batchSize, outputs);
+                return BatchScorer.scoreRaw(input, passColumns, pipeline, model, options.batchSize(),
+                        options.outputs());
             }
 
             @Override
             public Dataset<Row> scoreFeatured(Dataset<Row> featured, List<String> passColumns) {
-                return BatchScorer.scoreVectors(featured, passColumns, model, batchSize);
+                return BatchScorer.scoreVectors(featured, passColumns, model, options.batchSize());
             }
         };
     }

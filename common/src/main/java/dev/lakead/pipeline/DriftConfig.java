@@ -26,7 +26,7 @@ public record DriftConfig(String partitionColumn, TableFilter where, String refe
 
     public static DriftConfig from(Settings s) {
         String partition = s.required("drift.partition-column");
-        TableFilter where = new TableFilter(s.required("drift.where"), "drift.where");
+        TableFilter where = new TableFilter(where(s), "drift.where");
         int grid = s.positiveInt("drift.ks-points");
         int bins = s.positiveInt("drift.bins");
         double psiLimit = s.number("drift.psi-threshold");
@@ -37,6 +37,16 @@ public record DriftConfig(String partitionColumn, TableFilter where, String refe
         }
         return new DriftConfig(partition, where, s.string("drift.reference-where"), grid, bins, psiLimit, ksLimit,
                 s.number("drift.anomaly-rate-factor"), ScoreTable.optionalInput(s, "drift.scores-path"),
-                DriftTable.output(s), s.required("drift.summary-path"));
+                DriftTable.output(s), summaryPath(s));
+    }
+
+    /** drift.where, required: the recent rows, which the summary records and retrain-recommended checks. */
+    public static String where(Settings s) {
+        return s.required("drift.where");
+    }
+
+    /** drift.summary-path, required: where the drift job writes its summary and retrain-recommended reads it. */
+    public static String summaryPath(Settings s) {
+        return s.required("drift.summary-path");
     }
 }

@@ -24,10 +24,20 @@ public record EvaluateConfig(TableLocation scores, TableFilter where, String lab
 
     public static EvaluateConfig from(Settings s) {
         return new EvaluateConfig(ScoreTable.input(s, "evaluate.input-path"), TableFilter.of(s, "evaluate.where"),
-                s.required("evaluate.label-column"), s.string("evaluate.labels-path"),
-                s.strings("evaluate.join-columns"), s.required("evaluate.output-dir"), s.integer("evaluate.num-bins"),
+                labelColumn(s), s.string("evaluate.labels-path"),
+                s.strings("evaluate.join-columns"), outputDir(s), s.integer("evaluate.num-bins"),
                 s.bool("evaluate.point-adjust"), s.positiveInt("evaluate.plot-max-points"),
                 s.positiveInt("evaluate.histogram-bins"), s.positiveInt("evaluate.curve-bins"),
                 s.string("evaluate.segment-column"), s.positiveInt("evaluate.max-segments"));
+    }
+
+    /** evaluate.label-column, required (the job checks it before starting Spark). */
+    public static String labelColumn(Settings s) {
+        return s.required("evaluate.label-column");
+    }
+
+    /** evaluate.output-dir, required (the job checks it before starting Spark). */
+    public static String outputDir(Settings s) {
+        return s.required("evaluate.output-dir");
     }
 }

@@ -9,6 +9,7 @@ import dev.lakead.evaluation.ConfusionMatrix;
 import dev.lakead.evaluation.EvaluationResult;
 import dev.lakead.evaluation.PointAdjustment;
 import dev.lakead.evaluation.LatentSpacePlot;
+import dev.lakead.models.ModelFamily;
 import dev.lakead.table.LabelTable;
 import dev.lakead.table.ScoreTable;
 import org.apache.spark.sql.Dataset;
@@ -78,8 +79,9 @@ public final class EvaluateStep {
             metrics = BinaryEvaluator.evaluateLabelled(labelled, label, rankingScore(labelled), ScoreTable.IS_ANOMALY,
                     cfg.numBins());
             if (cfg.pointAdjust()) {
-                pointAdjusted = PointAdjustment.confusion(labelled, s.required("timeseries.entity-column"),
-                        s.required("timeseries.time-column"), ScoreTable.IS_ANOMALY);
+                ModelFamily.SeriesColumns series = ModelFamily.SeriesColumns.from(s);
+                pointAdjusted = PointAdjustment.confusion(labelled, series.entity(), series.time(),
+                        ScoreTable.IS_ANOMALY);
             }
             if (LatentSpacePlot.available(labelled)) {
                 latentPng = dir + "/" + LATENT_PNG;

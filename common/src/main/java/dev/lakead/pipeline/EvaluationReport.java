@@ -9,6 +9,7 @@ import dev.lakead.evaluation.ReportCharts;
 import dev.lakead.evaluation.ScoreHistogram;
 import dev.lakead.table.ScoreTable;
 import dev.lakead.thresholds.ScoreCurve;
+import dev.lakead.thresholds.ThresholdCalculator;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -107,7 +108,7 @@ final class EvaluationReport {
         json.put("figures", figures);
 
         String segment = cfg.segmentColumn();
-        String thresholdSegment = s.string("threshold.segment-column");
+        String thresholdSegment = ThresholdCalculator.segmentColumn(s);
         if (segment.isBlank() && Arrays.asList(labelled.columns()).contains(thresholdSegment)) {
             segment = thresholdSegment; // the per-segment thresholds' column, when the table has it
         }
@@ -153,11 +154,12 @@ final class EvaluationReport {
     @SuppressWarnings("unchecked")
     private static List<Map<String, Object>> lossCurve(JobContext ctx, Map<String, Object> json) {
         Settings s = ctx.settings();
-        String bundle = s.string("model.path");
+        ModelConfig model = ModelConfig.from(s);
+        String bundle = model.path();
         List<Object> names = (List<Object>) json.get("model_names");
         List<Object> versions = (List<Object>) json.get("model_versions");
         if (bundle.isBlank() && names != null && versions != null && names.size() == 1 && versions.size() == 1) {
-            bundle = s.string("model.root") + "/" + names.get(0) + "/" + versions.get(0);
+            bundle = model.versionPath(String.valueOf(names.get(0)), versions.get(0));
         }
         String meta = bundle + "/metadata.json";
         if (bundle.isBlank() || !ctx.files().exists(meta)) {

@@ -14,12 +14,12 @@ public record JobContext(SparkSession spark, Settings settings, HadoopFiles file
 
     /** The bundle directory named by model.path, or by model.root/name/version (latest when version is blank). */
     public String bundlePath() {
-        String explicit = settings.string("model.path");
+        ModelConfig model = ModelConfig.from(settings);
+        String explicit = model.path();
         if (!explicit.isBlank()) {
             return explicit;
         }
-        return new dev.lakead.bundle.BundleStore(files, settings.string("model.root")).locate(settings.required("model.name"),
-                settings.string("model.version"));
+        return new dev.lakead.bundle.BundleStore(files, model.root()).locate(model.requiredName(), model.version());
     }
 
     public ModelBundle loadBundle() {

@@ -202,7 +202,7 @@ public final class MonitorStep {
             return cfg.keyColumns();
         }
         List<String> columns = Arrays.asList(table.columns());
-        return s.strings("score.key-columns").stream()
+        return ScoreConfig.keyColumns(s).stream()
                 .filter(k -> columns.contains(k) && !partitions.contains(k)).toList();
     }
 

@@ -45,6 +45,11 @@ public record PreparedData(String path, FeaturePipeline pipeline, Dataset<Row> f
     }
 
     @SuppressWarnings("unchecked")
+    /** Where preprocess writes and train and threshold read the prepared data: prepared.path, required. */
+    public static String path(dev.lakead.config.Settings s) {
+        return s.required("prepared.path");
+    }
+
     public static PreparedData load(SparkSession spark, HadoopFiles files, String path) {
         if (!files.exists(path + "/" + INFO)) {
             throw new LakeadException("No prepared data at " + path + " (setting 'prepared.path'): run the"

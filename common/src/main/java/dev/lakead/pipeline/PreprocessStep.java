@@ -36,9 +36,9 @@ public final class PreprocessStep {
 
     public static Result run(JobContext ctx) {
         Settings s = ctx.settings();
-        String out = s.required("prepared.path");
+        String out = PreparedData.path(s);
         TableReader.Table table = TableReader.read(ctx.spark(), s);
-        var series = ModelFamilies.get(s.string("model.type")).series(s);
+        var series = ModelFamilies.get(ModelConfig.from(s).type()).series(s);
         List<String> notFeatures = new ArrayList<>(table.partitionColumns());
         List<String> carried = new ArrayList<>();
         if (series.isPresent()) { // time series: entity and time are keys, kept with the prepared rows for windows
@@ -51,7 +51,7 @@ public final class PreprocessStep {
             }
             notFeatures.addAll(carried);
         }
-        String segment = s.string("threshold.segment-column");
+        String segment = dev.lakead.thresholds.ThresholdCalculator.segmentColumn(s);
         if (!segment.isBlank() && !carried.contains(segment)) { // per-segment thresholds need it with the scores
             if (!Arrays.asList(table.rows().columns()).contains(segment)) {
                 throw new dev.lakead.LakeadException("Segment column '" + segment + "' (setting"
@@ -63,15 +63,16 @@ public final class PreprocessStep {
         }
         // configured columns are audited as numbers (a few bad values in text input do not make them text columns),
         // then checked on the audited table's types
-        List<String> configured = s.strings("features.columns");
+        List<String> configured = FeatureSelection.configured(s);
         InputAudit.Audited audited = InputAudit.audit(ctx.spark(), table, configured.isEmpty()
                 ? FeatureSelection.resolve(table.rows().schema(), s, notFeatures) : configured, s, "features.columns");
         Dataset<Row> input = audited.rows();
         List<String> columns = FeatureSelection.resolve(input.schema(), s, notFeatures);
         LOG.info("Feature columns ({}): {}", columns.size(), columns);
 
+        String where = TableReader.where(s);
         Prepared prepared = prepare(input, columns, carried, s, table.path()
-                + (s.string("input.where").isBlank() ? "" : " matching input.where '" + s.string("input.where") + "'"));
+                + (where.isBlank() ? "" : " matching input.where '" + where + "'"));
         FeaturePipeline pipeline = prepared.pipeline();
         long inputRows = prepared.inputRows();
         long excluded = prepared.excludedRows();
@@ -79,7 +80,7 @@ public final class PreprocessStep {
 
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("input_path", table.path());
-        info.put("input_where", s.string("input.where"));
+        info.put("input_where", where);
         info.put("feature_columns", columns);
         info.put("scaler", pipeline.scaler());
         info.put("input_rows", inputRows);

@@ -35,10 +35,10 @@ public final class PromoteStep {
 
     public static Result run(JobContext ctx, boolean force) {
         Settings s = ctx.settings();
-        String name = s.required("model.name");
-        String root = s.string("model.root");
-        String explicit = s.string("model.path");
-        BundleStore store = new BundleStore(ctx.files(), root);
+        ModelConfig model = ModelConfig.from(s);
+        String name = model.requiredName();
+        String explicit = model.path();
+        BundleStore store = new BundleStore(ctx.files(), model.root());
         String challengerPath = !explicit.isBlank() ? explicit : store.latest(name);
         ModelBundle challenger = ModelBundle.load(ctx.spark(), ctx.files(), challengerPath);
         Map<String, Object> current = store.champion(name);
@@ -52,8 +52,8 @@ public final class PromoteStep {
         double championMetric = Double.NaN;
         boolean promote = true;
         if (current != null && !force) {
-            ModelBundle champion = ModelBundle.load(ctx.spark(), ctx.files(), root + "/" + name + "/"
-                    + current.get("version"));
+            ModelBundle champion = ModelBundle.load(ctx.spark(), ctx.files(),
+                    model.versionPath(name, current.get("version")));
             championMetric = metric(ctx, champion, metric);
             promote = challengerMetric >= championMetric - s.number("promote.tolerance");
         }
@@ -62,15 +62,16 @@ public final class PromoteStep {
         if (promote) {
             store.promote(name, challenger, metric, challengerMetric, force);
         }
-        return new Result(promote, promote ? challenger.path() : root + "/" + name + "/" + current.get("version"),
+        return new Result(promote, promote ? challenger.path() : model.versionPath(name, current.get("version")),
                 challenger.path(), challengerMetric, championMetric, metric);
     }
 
     /** Makes the previous champion the champion again. */
     public static String rollback(JobContext ctx) {
         Settings s = ctx.settings();
-        String name = s.required("model.name");
-        BundleStore store = new BundleStore(ctx.files(), s.string("model.root"));
+        ModelConfig model = ModelConfig.from(s);
+        String name = model.requiredName();
+        BundleStore store = new BundleStore(ctx.files(), model.root());
         Map<String, Object> current = store.champion(name);
         String previous = store.rollback(name);
         LOG.info("Rolled back '{}' from {} to {}", name, current.get("version"),

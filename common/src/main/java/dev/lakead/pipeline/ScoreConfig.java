@@ -1,7 +1,7 @@
 package dev.lakead.pipeline;
 
 import dev.lakead.config.Settings;
-import dev.lakead.models.batch.BatchScorer;
+import dev.lakead.models.ScoringOptions;
 import dev.lakead.table.ScoreTable;
 import dev.lakead.table.TableFormat;
 import dev.lakead.table.TableFormats;
@@ -13,19 +13,25 @@ import java.util.List;
  * The score job's settings (score.*, threshold.adaptive.*), read and checked once.
  *
  * @param mode             score.mode, trimmed and lower-case; "" = the bundle's own mode
+ * @param scoring          score.batch-size and the optional outputs, which the model family's scorer uses
  * @param adaptiveHalfLife threshold.adaptive.half-life (0 = off)
  * @param adaptiveWarmup   threshold.adaptive.warmup
  * @param table            where the score table is written (score.output-path, score.table-name)
  * @param format           score.table-format
  */
-public record ScoreConfig(String mode, List<String> partitionColumns, List<String> keyColumns, int batchSize,
-                          BatchScorer.Outputs outputs, double adaptiveHalfLife, long adaptiveWarmup,
+public record ScoreConfig(String mode, List<String> partitionColumns, List<String> keyColumns,
+                          ScoringOptions scoring, double adaptiveHalfLife, long adaptiveWarmup,
                           TableLocation table, TableFormat format) {
 
     public static ScoreConfig from(Settings s) {
         return new ScoreConfig(s.string("score.mode").trim().toLowerCase(), s.strings("score.partition-columns"),
-                s.strings("score.key-columns"), s.positiveInt("score.batch-size"), BatchScorer.Outputs.from(s),
+                keyColumns(s), ScoringOptions.from(s),
                 s.number("threshold.adaptive.half-life"), s.longValue("threshold.adaptive.warmup"),
                 ScoreTable.output(s), TableFormats.from(s));
+    }
+
+    /** score.key-columns: the input columns the score table keeps to identify a record. */
+    public static List<String> keyColumns(Settings s) {
+        return s.strings("score.key-columns");
     }
 }

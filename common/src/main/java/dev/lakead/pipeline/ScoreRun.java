@@ -7,6 +7,7 @@ import dev.lakead.bundle.ModelBundle;
 import dev.lakead.config.Settings;
 import dev.lakead.io.HadoopFiles;
 import dev.lakead.io.InputAudit;
+import dev.lakead.io.TableReader;
 import dev.lakead.thresholds.Threshold;
 
 import java.time.Instant;
@@ -41,7 +42,7 @@ final class ScoreRun {
         m.put("threshold", threshold.describe());
         m.put("threshold_version", bundle.thresholdVersion());
         m.put("input_path", audit.path());
-        m.put("input_where", s.string("input.where"));
+        m.put("input_where", TableReader.where(s));
         m.put("input_audit", audit.toMap());
         String path = table.replaceAll("/+$", "") + "/" + DIR + "/" + NAME.format(scoredAt) + "-" + bundle.name()
                 + "-" + bundle.version() + ".json";

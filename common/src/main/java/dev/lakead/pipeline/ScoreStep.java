@@ -88,11 +88,11 @@ public final class ScoreStep {
         }
         List<String> pass = passColumns(input.rows(), keys, partitions);
 
-        Dataset<Row> scored = family.scorer(model, bundle.pipeline(), s).score(input.rows(), pass);
+        Dataset<Row> scored = family.scorer(model, bundle.pipeline(), cfg.scoring(), s).score(input.rows(), pass);
         Instant scoredAt = Instant.now();
         Dataset<Row> out = withDecision(scored, bundle, threshold, Timestamp.from(scoredAt), pass, partitions);
         if (adaptive) {
-            out = adaptive(out, s, halfLife, cfg.adaptiveWarmup());
+            out = adaptive(out, series.get(), halfLife, cfg.adaptiveWarmup());
         }
 
         String path = cfg.table().path();
@@ -106,10 +106,11 @@ public final class ScoreStep {
      * time order, on the executors (one entity's records in one task, streamed, never collected); threshold,
      * is_anomaly and the normalised score become the adapted ones. The state starts afresh in every score run.
      */
-    static Dataset<Row> adaptive(Dataset<Row> table, Settings s, double halfLife, long warmup) {
+    static Dataset<Row> adaptive(Dataset<Row> table, ModelFamily.SeriesColumns series, double halfLife,
+                                 long warmup) {
         AdaptiveThreshold.validate(halfLife, warmup);
-        String entity = s.required("timeseries.entity-column");
-        String time = s.required("timeseries.time-column");
+        String entity = series.entity();
+        String time = series.time();
         List<String> columns = Arrays.asList(table.columns());
         for (String c : List.of(entity, time)) {
             if (!columns.contains(c)) {

@@ -2,6 +2,7 @@ package dev.lakead.pipeline;
 
 import dev.lakead.LakeadException;
 import dev.lakead.config.Settings;
+import dev.lakead.thresholds.ThresholdCalculator;
 
 /**
  * The threshold job's own settings, read once: the segment column and the labelled validation table
@@ -18,7 +19,7 @@ public record ThresholdConfig(String segmentColumn, String validationPath, Strin
                               String validationLabel, String validationWhere) {
 
     public static ThresholdConfig from(Settings s) {
-        return new ThresholdConfig(s.string("threshold.segment-column"), s.string("threshold.validation.path"),
+        return new ThresholdConfig(ThresholdCalculator.segmentColumn(s), s.string("threshold.validation.path"),
                 s.string("threshold.validation.table").strip(), s.string("threshold.validation.label-column"), s.string("threshold.validation.where"));
     }
 

@@ -33,7 +33,7 @@ public final class ThresholdStep {
     public static Threshold run(JobContext ctx) {
         Settings s = ctx.settings();
         ModelBundle bundle = ctx.loadBundle();
-        PreparedData prepared = PreparedData.load(ctx.spark(), ctx.files(), s.required("prepared.path"));
+        PreparedData prepared = PreparedData.load(ctx.spark(), ctx.files(), PreparedData.path(s));
         if (!prepared.pipeline().columns().equals(bundle.pipeline().columns())) {
             throw new LakeadException("Prepared data " + prepared.path() + " has features "
                     + prepared.pipeline().columns() + " but model bundle " + bundle.path() + " expects "

@@ -28,11 +28,12 @@ public final class TrainStep {
 
     public static Result run(JobContext ctx) {
         Settings s = ctx.settings();
-        PreparedData prepared = PreparedData.load(ctx.spark(), ctx.files(), s.required("prepared.path"));
-        ModelFamily family = ModelFamilies.get(s.string("model.type"));
-        String name = s.required("model.name");
-        String target = s.string("model.root") + "/" + name + "/"
-                + new BundleStore(ctx.files(), s.string("model.root")).nextVersion(name, s.string("model.version"));
+        PreparedData prepared = PreparedData.load(ctx.spark(), ctx.files(), PreparedData.path(s));
+        ModelConfig model = ModelConfig.from(s);
+        ModelFamily family = ModelFamilies.get(model.type());
+        String name = model.requiredName();
+        String target = model.versionPath(name,
+                new BundleStore(ctx.files(), model.root()).nextVersion(name, model.version()));
         if (ctx.files().exists(target)) {
             throw new dev.lakead.LakeadException("Model bundle " + target + " already exists; choose another"
                     + " model.version or leave it empty for the next one");
@@ -40,9 +41,10 @@ public final class TrainStep {
         LOG.info("Training {} '{}' on {} ({} features)", family.type(), name, prepared.path(),
                 prepared.pipeline().size());
 
-        String checkpoints = s.string("train.checkpoint-dir").isBlank()
-                ? s.string("model.root") + "/" + name + "/" + CHECKPOINTS + "/" + target.substring(target.lastIndexOf('/') + 1)
-                : s.string("train.checkpoint-dir");
+        String checkpointDir = dev.lakead.training.TrainingOptions.checkpointDir(s);
+        String checkpoints = checkpointDir.isBlank()
+                ? model.versionPath(name, CHECKPOINTS + "/" + target.substring(target.lastIndexOf('/') + 1))
+                : checkpointDir;
         Fitted fitted = fit(ctx, prepared, family, checkpoints);
         ModelFamily.Trained trained = fitted.trained();
         Threshold threshold = fitted.threshold();
@@ -55,7 +57,7 @@ public final class TrainStep {
             ctx.files().delete(checkpoints);
         }
         String parent = checkpoints.substring(0, checkpoints.lastIndexOf('/'));
-        if (s.string("train.checkpoint-dir").isBlank() && ctx.files().exists(parent)
+        if (checkpointDir.isBlank() && ctx.files().exists(parent)
                 && ctx.files().childDirectories(parent).isEmpty() && ctx.files().filesUnder(parent).isEmpty()) {
             ctx.files().delete(parent); // no other training in progress: leave only the versions
         }

@@ -45,8 +45,7 @@ final class ValidationTable {
         String segment = cfg.segmentColumn();
         TableReader.Table table = !cfg.validationTable().isEmpty()
                 ? TableReader.table(ctx.spark(), cfg.validationTable(), "threshold.validation.table", "")
-                : TableReader.read(ctx.spark(), path, s.choice("input.format", TableReader.FORMATS),
-                s.bool("input.csv.header"), s.string("input.csv.delimiter"), "");
+                : TableReader.read(ctx.spark(), path, s, "");
         // audited like every input (malformed lines, null/NaN/Inf features; input.malformed applied); logged
         table = new TableReader.Table(InputAudit.audit(ctx.spark(), table, pipeline.columns(), s,
                 "the model's feature columns").rows(), table.partitionColumns(), table.path(), table.source());

@@ -51,6 +51,11 @@ public final class ThresholdCalculator {
         return s.choice("threshold.method", METHODS);
     }
 
+    /** threshold.segment-column: the column whose values get their own thresholds ("" = one global threshold). */
+    public static String segmentColumn(Settings s) {
+        return s.string("threshold.segment-column");
+    }
+
     /** Whether the method needs labelled validation scores. */
     public static boolean needsLabels(String method) {
         return YOUDEN.equals(method) || MAX_F1.equals(method) || TARGET_FPR.equals(method);
@@ -70,7 +75,7 @@ public final class ThresholdCalculator {
             throw new LakeadException("Threshold method '" + o.method + "' needs labelled validation data"
                     + " (setting 'threshold.validation.path' or 'threshold.validation.table')");
         }
-        String segment = settings.string("threshold.segment-column");
+        String segment = segmentColumn(settings);
         if (!segment.isBlank() && !Arrays.asList(scores.columns()).contains(segment)) {
             throw new LakeadException("Segment column '" + segment + "' (setting 'threshold.segment-column') is not in"
                     + " the scores; columns: " + String.join(", ", scores.columns()));
@@ -258,10 +263,11 @@ public final class ThresholdCalculator {
         return m;
     }
 
-    /** The threshold.* settings, validated once. */
-    record Options(String method, double percentile, double relativeError, double k, double targetFpr,
-                   double scale, int curveBins, long minSegmentRows, double potInitialQuantile, double potRisk) {
-        static Options from(Settings s) {
+    /** The threshold.* settings of a method and its parameters, read here only and validated once. */
+    public record Options(String method, double percentile, double relativeError, double k, double targetFpr,
+                          double scale, int curveBins, long minSegmentRows, double potInitialQuantile,
+                          double potRisk) implements java.io.Serializable {
+        public static Options from(Settings s) {
             Options o = new Options(ThresholdCalculator.method(s), s.number("threshold.percentile"), s.number("threshold.relative-error"),
                     s.number("threshold.k"), s.number("threshold.target-fpr"), s.number("threshold.scale"),
                     s.integer("threshold.curve-bins"), s.longValue("threshold.min-segment-rows"),

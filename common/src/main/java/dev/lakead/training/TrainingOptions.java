@@ -56,7 +56,12 @@ public record TrainingOptions(int epochs, int batchSizePerWorker, int averagingF
         return new TrainingOptions(s.positiveInt("train.epochs"), s.positiveInt("train.batch-size-per-worker"),
                 s.positiveInt("train.averaging-frequency"), workers, approach, exportDir, holdout,
                 Math.max(0, s.integer("train.early-stopping-patience")), s.longValue("model.seed"),
-                storageLevel(s), s.string("train.checkpoint-dir"), Math.max(0, s.integer("train.checkpoint-every")));
+                storageLevel(s), checkpointDir(s), Math.max(0, s.integer("train.checkpoint-every")));
+    }
+
+    /** train.checkpoint-dir ("" = the train step's own folder under the model's versions). */
+    public static String checkpointDir(Settings s) {
+        return s.string("train.checkpoint-dir");
     }
 
     private static String storageLevel(Settings s) {

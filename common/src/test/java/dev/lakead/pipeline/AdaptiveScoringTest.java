@@ -45,7 +45,7 @@ class AdaptiveScoringTest extends SparkTestSupport {
     @Test
     void theAnomalyStaysFlaggedAndTheLastingNewLevelStopsAlarming() {
         Settings s = fastSettings().with("timeseries.entity-column", "entity", "timeseries.time-column", "seq");
-        Dataset<Row> adapted = ScoreStep.adaptive(table(), s, 50, 100).cache();
+        Dataset<Row> adapted = ScoreStep.adaptive(table(), dev.lakead.models.ModelFamily.SeriesColumns.from(s), 50, 100).cache();
         assertEquals(1640, adapted.count());
         assertEquals(List.of(table().columns()), List.of(adapted.columns()));
         for (String e : List.of("a", "b")) {
@@ -63,7 +63,7 @@ class AdaptiveScoringTest extends SparkTestSupport {
     @Test
     void needsTheEntityAndTimeColumnsInTheScoreTable() {
         Settings s = fastSettings().with("timeseries.entity-column", "machine", "timeseries.time-column", "seq");
-        LakeadException e = assertThrows(LakeadException.class, () -> ScoreStep.adaptive(table(), s, 50, 100));
+        LakeadException e = assertThrows(LakeadException.class, () -> ScoreStep.adaptive(table(), dev.lakead.models.ModelFamily.SeriesColumns.from(s), 50, 100));
         assertTrue(e.getMessage().contains("'machine'") && e.getMessage().contains("score.key-columns"),
                 e.getMessage());
     }

@@ -5,16 +5,17 @@ import dev.lakead.data.SyntheticSensorLake;
 import dev.lakead.io.HadoopFiles;
 import dev.lakead.pipeline.EvaluateStep;
 import dev.lakead.pipeline.JobContext;
+import dev.lakead.pipeline.ModelConfig;
 import dev.lakead.pipeline.PreprocessStep;
 import dev.lakead.pipeline.ScoreStep;
 import dev.lakead.pipeline.TrainStep;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
-import java.time.LocalDate;
 import java.util.List;
 
 import static org.apache.spark.sql.functions.col;
@@ -30,14 +31,8 @@ final class DemoJob extends SparkJob {
     @Option(names = "--workdir", defaultValue = "demo-output", description = {"Where everything is written: a local folder or a",
             "Hadoop URI (hdfs://..., s3a://...). Default: ${DEFAULT-VALUE}."})
     String workdir;
-    @Option(names = "--rows-per-day", defaultValue = "5000", description = "Default: ${DEFAULT-VALUE}.")
-    long rowsPerDay;
-    @Option(names = "--days", defaultValue = "6", description = "Default: ${DEFAULT-VALUE}.")
-    int days;
-    @Option(names = "--train-days", defaultValue = "3", description = "Days used for training (normal records only). Default: ${DEFAULT-VALUE}.")
-    int trainDays;
-
-    static final LocalDate START = LocalDate.of(2026, 11, 1);
+    @Mixin
+    DemoLakeOptions demoLake = new DemoLakeOptions();
 
     @Option(names = "--model-type", defaultValue = "autoencoder",
             description = {"autoencoder, vae (adds conf/demo-vae.conf and the latent-space figure) or anogan (adds",
@@ -72,9 +67,7 @@ final class DemoJob extends SparkJob {
             throw new dev.lakead.LakeadException("--model-type must be one of " + String.join(", ", MODEL_TYPES)
                     + ", got '" + modelType + "'");
         }
-        if (trainDays < 1 || trainDays >= days) {
-            throw new dev.lakead.LakeadException("--train-days must be between 1 and --days - 1");
-        }
+        demoLake.validate();
     }
 
     /**
@@ -113,16 +106,16 @@ final class DemoJob extends SparkJob {
         String base = HadoopFiles.qualified(workdir);
         String lake = base + "/lake/sensor_readings";
         String scores = base + "/warehouse/anomaly_scores";
-        String firstTestDay = START.plusDays(trainDays).toString();
+        String firstTestDay = demoLake.firstTestDay();
         Settings s = ctx.settings().with(
                 "input.path", lake,
-                "prepared.path", base + "/prepared/" + ctx.settings().string("model.name"),
+                "prepared.path", base + "/prepared/" + ModelConfig.from(ctx.settings()).name(),
                 "model.root", base + "/models",
                 "score.output-path", scores,
                 "evaluate.output-dir", base + "/reports/evaluation");
 
         out.println("== lakead demo: deep anomaly detection on a Spark data lake ==");
-        SyntheticSensorLake.Spec spec = new SyntheticSensorLake.Spec(rowsPerDay, days, 8, 0.02, 0.002, 7, START, 4);
+        SyntheticSensorLake.Spec spec = demoLake.spec();
         SyntheticSensorLake.write(SyntheticSensorLake.generate(ctx.spark(), spec), lake);
         Row lakeStats = ctx.spark().read().parquet(lake).agg(org.apache.spark.sql.functions.count("*"),
                 sum(col("label")), countDistinct(col("dt"))).first();
@@ -146,7 +139,7 @@ final class DemoJob extends SparkJob {
         Settings score = s.with("model.path", trained.bundle().path());
         long t0 = System.nanoTime();
         ScoreStep.run(JobContext.of(ctx.spark(), score));
-        out.printf("[3/4] score: all %d days scored (%.0f s)%n", days, (System.nanoTime() - t0) / 1e9);
+        out.printf("[3/4] score: all %d days scored (%.0f s)%n", demoLake.days, (System.nanoTime() - t0) / 1e9);
         out.flush();
 
         EvaluateStep.Result eval = EvaluateStep.run(JobContext.of(ctx.spark(),
@@ -171,7 +164,7 @@ final class DemoJob extends SparkJob {
         Dataset<Row> result = ctx.spark().sql(sql);
         out.print(result.showString(20, 0, false));
         String top = "SELECT record_id, device_id, ts, round(anomaly_score, 3) AS score, label\nFROM " + table
-                + "\nWHERE dt = '" + START.plusDays(days - 1) + "' AND is_anomaly\nORDER BY anomaly_score DESC LIMIT 5";
+                + "\nWHERE dt = '" + demoLake.lastDay() + "' AND is_anomaly\nORDER BY anomaly_score DESC LIMIT 5";
         out.printf("%n%s%n", top);
         out.print(ctx.spark().sql(top).showString(5, 0, false));
         String catalogDir = ctx.settings().string("catalog.dir");

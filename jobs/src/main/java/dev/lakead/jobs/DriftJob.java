@@ -41,7 +41,7 @@ final class DriftJob extends SparkJob {
 
     @Override
     protected void validate(Settings s) {
-        s.required("drift.where");
+        dev.lakead.pipeline.DriftConfig.where(s);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.lakead.jobs;
 
 import dev.lakead.config.Settings;
+import dev.lakead.pipeline.EvaluateConfig;
 import dev.lakead.pipeline.EvaluateStep;
 import dev.lakead.pipeline.JobContext;
 import picocli.CommandLine.Command;
@@ -36,8 +37,8 @@ final class EvaluateJob extends SparkJob {
 
     @Override
     protected void validate(Settings s) {
-        s.required("evaluate.label-column");
-        s.required("evaluate.output-dir");
+        EvaluateConfig.labelColumn(s);
+        EvaluateConfig.outputDir(s);
     }
 
     @Override

@@ -30,8 +30,8 @@ final class PreprocessJob extends SparkJob {
     @Override
     protected void validate(dev.lakead.config.Settings s) {
         dev.lakead.io.TableReader.requireInput(s);
-        s.required("prepared.path");
-        s.choice("input.format", dev.lakead.io.TableReader.FORMATS);
+        dev.lakead.pipeline.PreparedData.path(s);
+        dev.lakead.io.TableReader.format(s);
         dev.lakead.features.FeaturePreprocessor.scaler(s);
         dev.lakead.io.InputAudit.validate(s);
     }

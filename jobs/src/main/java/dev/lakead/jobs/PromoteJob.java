@@ -2,7 +2,9 @@ package dev.lakead.jobs;
 
 import dev.lakead.config.Settings;
 import dev.lakead.pipeline.JobContext;
+import dev.lakead.pipeline.ModelConfig;
 import dev.lakead.pipeline.PromoteStep;
+import dev.lakead.pipeline.ThresholdConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -34,10 +36,11 @@ final class PromoteJob extends SparkJob {
 
     @Override
     protected void validate(Settings s) {
-        s.required("model.name");
+        ModelConfig.from(s).requiredName();
         if (!rollback && !force) {
-            if (s.string("threshold.validation.table").isBlank()) {
-                s.required("threshold.validation.path");
+            ThresholdConfig validation = ThresholdConfig.from(s);
+            if (validation.validationTable().isBlank() && validation.validationPath().isBlank()) {
+                throw new dev.lakead.LakeadException("Setting 'threshold.validation.path' is required but empty");
             }
         }
     }

@@ -2,6 +2,7 @@ package dev.lakead.jobs;
 
 import dev.lakead.LakeadException;
 import dev.lakead.config.Settings;
+import dev.lakead.pipeline.DriftConfig;
 import dev.lakead.pipeline.DriftSummary;
 import dev.lakead.pipeline.JobContext;
 import picocli.CommandLine.Command;
@@ -35,14 +36,14 @@ final class RetrainRecommendedJob extends SparkJob {
 
     @Override
     protected void validate(Settings s) {
-        s.required("drift.where");
-        s.required("drift.summary-path");
+        DriftConfig.where(s);
+        DriftConfig.summaryPath(s);
     }
 
     @Override
     protected int execute(Settings s, PrintWriter out) {
-        String recentWhere = s.required("drift.where");
-        String path = s.required("drift.summary-path");
+        String recentWhere = DriftConfig.where(s);
+        String path = DriftConfig.summaryPath(s);
         DriftSummary d = DriftSummary.read(hadoopFiles(), path);
         String source = " [" + path + ", computed " + d.computedAt() + "]";
         if (!d.isFor(recentWhere)) {

@@ -39,8 +39,8 @@ final class ScoreJob extends SparkJob {
     protected void validate(Settings s) {
         dev.lakead.io.TableReader.requireInput(s);
         s.required("score.output-path");
-        s.positiveInt("score.batch-size");
-        s.choice("input.format", dev.lakead.io.TableReader.FORMATS);
+        dev.lakead.models.ScoringOptions.from(s);
+        dev.lakead.io.TableReader.format(s);
         dev.lakead.io.InputAudit.validate(s);
     }
 

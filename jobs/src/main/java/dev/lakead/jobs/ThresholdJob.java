@@ -4,7 +4,9 @@ import dev.lakead.LakeadException;
 import dev.lakead.bundle.ModelBundle;
 import dev.lakead.config.Settings;
 import dev.lakead.pipeline.JobContext;
+import dev.lakead.pipeline.PreparedData;
 import dev.lakead.pipeline.ThresholdAdjustStep;
+import dev.lakead.pipeline.ThresholdConfig;
 import dev.lakead.pipeline.ThresholdStep;
 import dev.lakead.thresholds.Threshold;
 import dev.lakead.thresholds.ThresholdCalculator;
@@ -67,9 +69,10 @@ final class ThresholdJob extends SparkJob {
     protected void validate(Settings s) {
         String m = ThresholdCalculator.method(s);
         if (activate == null && !fromScores) {
-            s.required("prepared.path");
-            if (ThresholdCalculator.needsLabels(m) && s.string("threshold.validation.path").isBlank()
-                    && s.string("threshold.validation.table").isBlank()) {
+            PreparedData.path(s);
+            ThresholdConfig validation = ThresholdConfig.from(s);
+            if (ThresholdCalculator.needsLabels(m) && validation.validationPath().isBlank()
+                    && validation.validationTable().isBlank()) {
                 throw new LakeadException("Threshold method '" + m + "' needs a labelled validation table:"
                         + " set --validation or 'threshold.validation.path', or --validation-table or"
                         + " 'threshold.validation.table'");

@@ -2,6 +2,8 @@ package dev.lakead.jobs;
 
 import dev.lakead.config.Settings;
 import dev.lakead.pipeline.JobContext;
+import dev.lakead.pipeline.ModelConfig;
+import dev.lakead.pipeline.PreparedData;
 import dev.lakead.pipeline.TrainStep;
 import dev.lakead.training.TrainingOptions;
 import picocli.CommandLine.Command;
@@ -34,10 +36,11 @@ final class TrainJob extends SparkJob {
 
     @Override
     protected void validate(Settings s) {
-        s.required("prepared.path");
-        s.required("model.name");
+        PreparedData.path(s);
+        ModelConfig model = ModelConfig.from(s);
+        model.requiredName();
         TrainingOptions.from(s);
-        dev.lakead.models.ModelFamilies.get(s.string("model.type")).validate(s);
+        dev.lakead.models.ModelFamilies.get(model.type()).validate(s);
     }
 
     @Override

@@ -5,7 +5,9 @@ import dev.lakead.models.AnomalyModel;
 import dev.lakead.models.LatentSpace;
 import dev.lakead.models.ModelFamilies;
 import dev.lakead.models.ModelFamily;
+import dev.lakead.models.ScoringOptions;
 import dev.lakead.training.TrainingHistory;
+import dev.lakead.training.TrainingOptions;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.slf4j.Logger;
@@ -32,7 +34,7 @@ public final class EnsembleFamily implements ModelFamily {
     @Override
     public Trained train(Dataset<Row> features, int inputSize, String scaler, Settings settings) {
         EnsembleSpec spec = EnsembleSpec.from(settings);
-        int batchSize = settings.positiveInt("score.batch-size");
+        int batchSize = ScoringOptions.batchSize(settings);
         List<Settings> memberSettings = new ArrayList<>();
         for (int i = 0; i < spec.members().size(); i++) {
             memberSettings.add(spec.memberSettings(i, settings, inputSize, scaler)); // all checked before training
@@ -44,12 +46,13 @@ public final class EnsembleFamily implements ModelFamily {
         TrainingHistory history = null;
         for (int i = 0; i < spec.members().size(); i++) {
             Settings s = memberSettings.get(i);
-            if (!s.string("train.checkpoint-dir").isBlank()) { // each member resumes from its own checkpoints
-                s = s.with("train.checkpoint-dir", s.string("train.checkpoint-dir") + "/member-" + i);
+            TrainingOptions opt = TrainingOptions.from(s);
+            if (!opt.checkpointDir().isBlank()) { // each member resumes from its own checkpoints
+                s = s.with("train.checkpoint-dir", opt.checkpointDir() + "/member-" + i);
             }
             String type = spec.members().get(i);
             LOG.info("Ensemble member {}/{}: {} (seed {}, hidden sizes {})", i + 1, spec.members().size(), type,
-                    s.longValue("model.seed"), s.integers("model.hidden-sizes"));
+                    opt.seed(), s.integers("model.hidden-sizes"));
             Trained member = ModelFamilies.get(type).train(features, inputSize, scaler, s);
             double[] weights = spec.featureErrorScaling() && member.model() instanceof dev.lakead.models.FeatureErrors
                     ? FeatureErrorWeights.fromTrainingErrors(features, member.model(), batchSize) : null;

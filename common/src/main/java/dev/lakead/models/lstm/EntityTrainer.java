@@ -2,6 +2,7 @@ package dev.lakead.models.lstm;
 
 import dev.lakead.features.SlidingWindows;
 import dev.lakead.models.batch.FeatureReader;
+import dev.lakead.thresholds.ThresholdCalculator;
 import org.apache.spark.sql.Row;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -20,9 +21,8 @@ import java.util.Random;
  * sets its threshold from the entity's own training records: each record's score aggregates the windows covering
  * it, then the percentile (or mean + k·σ, or the POT quantile) of those scores, times threshold.scale.
  */
-record EntityTrainer(LstmAutoencoderSpec spec, int epochs, int batchSize, String thresholdMethod, double percentile,
-                     double k, double potInitialQuantile, double potRisk, double scale, String aggregate,
-                     float[] scalingFloors) implements Serializable {
+record EntityTrainer(LstmAutoencoderSpec spec, int epochs, int batchSize, ThresholdCalculator.Options thresholds,
+                     String aggregate, float[] scalingFloors) implements Serializable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EntityTrainer.class);
 
     /** What a task sends back: the entity's serialized model, threshold, loss per epoch and training seconds. */
@@ -94,17 +94,18 @@ record EntityTrainer(LstmAutoencoderSpec spec, int epochs, int batchSize, String
                 .mapToDouble(a -> "max".equals(aggregate) ? a[1] : "min".equals(aggregate) ? a[2] : a[0] / a[3])
                 .sorted().toArray();
         double value;
-        if ("mean-std".equals(thresholdMethod)) {
+        if ("mean-std".equals(thresholds.method())) {
             double mean = java.util.Arrays.stream(scores).average().orElse(0);
             double var = java.util.Arrays.stream(scores).map(v -> (v - mean) * (v - mean)).sum()
                     / Math.max(1, scores.length - 1);
-            value = mean + k * Math.sqrt(var);
-        } else if ("pot".equals(thresholdMethod)) {
-            value = dev.lakead.thresholds.PeaksOverThreshold.fit(scores, potInitialQuantile).quantile(potRisk);
+            value = mean + thresholds.k() * Math.sqrt(var);
+        } else if ("pot".equals(thresholds.method())) {
+            value = dev.lakead.thresholds.PeaksOverThreshold.fit(scores, thresholds.potInitialQuantile())
+                    .quantile(thresholds.potRisk());
         } else {
-            value = scores[Math.min(scores.length - 1, (int) Math.ceil(percentile * scores.length) - 1)];
+            value = scores[Math.min(scores.length - 1, (int) Math.ceil(thresholds.percentile() * scores.length) - 1)];
         }
-        return value * scale;
+        return value * thresholds.scale();
     }
 
     /** Windows as one [n, features, steps] array. */

@@ -1,13 +1,16 @@
 package dev.lakead.models.lstm;
 
+import dev.lakead.LakeadException;
 import dev.lakead.config.Settings;
 import dev.lakead.features.FeaturePipeline;
 import dev.lakead.features.SlidingWindows;
 import dev.lakead.models.AnomalyModel;
 import dev.lakead.models.ModelFamily;
 import dev.lakead.models.RecordScorer;
+import dev.lakead.models.ScoringOptions;
 import dev.lakead.models.batch.BatchScorer;
 import dev.lakead.models.batch.FeatureReader;
+import dev.lakead.thresholds.ThresholdCalculator;
 import dev.lakead.training.HoldoutSplit;
 import dev.lakead.training.SparkNetworkTrainer;
 import dev.lakead.training.TrainingHistory;
@@ -52,8 +55,7 @@ public final class LstmAutoencoderFamily implements ModelFamily {
     /** Each entity's records in time order: windows are cut from them, and the records keep the two columns. */
     @Override
     public Optional<SeriesColumns> series(Settings s) {
-        return Optional.of(new SeriesColumns(s.required("timeseries.entity-column"),
-                s.required("timeseries.time-column")));
+        return Optional.of(SeriesColumns.from(s));
     }
 
     @Override
@@ -67,31 +69,34 @@ public final class LstmAutoencoderFamily implements ModelFamily {
      * entity's threshold ({@link RecordScorer#RECORD_THRESHOLD}).
      */
     @Override
-    public RecordScorer scorer(AnomalyModel model, FeaturePipeline pipeline, Settings s) {
-        BatchScorer.Outputs outputs = BatchScorer.Outputs.from(s);
+    public RecordScorer scorer(AnomalyModel model, FeaturePipeline pipeline, ScoringOptions options, Settings s) {
+        TimeSeriesConfig series = TimeSeriesConfig.from(s);
         return new RecordScorer() {
             @Override
             public Dataset<Row> score(Dataset<Row> input, List<String> passColumns) {
-                return LstmAutoencoderFamily.scoreFeatured(pipeline.transform(input), passColumns, model, s, outputs);
+                return LstmAutoencoderFamily.scoreFeatured(pipeline.transform(input), passColumns, model, series,
+                        options.batchSize(), options.outputs());
             }
 
             @Override
             public Dataset<Row> scoreFeatured(Dataset<Row> featured, List<String> passColumns) {
-                return LstmAutoencoderFamily.scoreFeatured(featured, passColumns, model, s,
-                        BatchScorer.Outputs.SCORE_ONLY);
+                return LstmAutoencoderFamily.scoreFeatured(featured, passColumns, model, series,
+                        options.batchSize(), BatchScorer.Outputs.SCORE_ONLY);
             }
         };
     }
 
     @Override
     public Trained train(Dataset<Row> features, int inputSize, String scaler, Settings s) {
-        LstmAutoencoderSpec spec = LstmAutoencoderSpec.from(s, inputSize);
+        TimeSeriesConfig series = TimeSeriesConfig.from(s);
+        LstmAutoencoderSpec spec = LstmAutoencoderSpec.from(s, inputSize, series.window());
         LOG.info("LSTM Autoencoder: {} features, window {}, hidden {} x {} layers, latent {}, {} loss", inputSize,
                 spec.window(), spec.hiddenSize(), spec.layers(), spec.latentSize(), spec.loss());
-        Dataset<Row> windows = windows(features, s);
+        Dataset<Row> windows = series.windows(series.positions(features));
         TrainingOptions opt = TrainingOptions.from(s);
-        if ("per-entity".equals(s.choice("timeseries.mode", "global", "per-entity"))) {
-            return trainPerEntity(windows, scalingFloors(features, inputSize, s), spec, opt, s);
+        if (series.perEntity()) {
+            return trainPerEntity(windows, scalingFloors(features, inputSize, series.entityMinStd()), spec, opt,
+                    perEntityThresholds(s), series.aggregate());
         }
         HoldoutSplit split = HoldoutSplit.of(windows, opt);
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(features.sparkSession().sparkContext());
@@ -113,18 +118,24 @@ public final class LstmAutoencoderFamily implements ModelFamily {
         }
     }
 
+    /**
+     * The threshold.* settings each entity's threshold is computed with: the methods that need no labels
+     * (percentile, mean-std, pot).
+     */
+    private static ThresholdCalculator.Options perEntityThresholds(Settings s) {
+        ThresholdCalculator.Options o = ThresholdCalculator.Options.from(s);
+        if (ThresholdCalculator.needsLabels(o.method())) {
+            throw new LakeadException("Setting 'threshold.method' must be one of percentile, mean-std, pot, got '"
+                    + o.method() + "'");
+        }
+        return o;
+    }
+
     /** One model per entity, each trained inside one Spark task; the thresholds are per entity too. */
     private Trained trainPerEntity(Dataset<Row> windows, float[] floors, LstmAutoencoderSpec spec,
-                                   TrainingOptions opt, Settings s) {
-        String method = s.choice("threshold.method", "percentile", "mean-std", "pot");
-        if ("pot".equals(method)) {
-            dev.lakead.thresholds.PeaksOverThreshold.validate(s.number("threshold.pot.initial-quantile"),
-                    s.number("threshold.pot.risk"));
-        }
+                                   TrainingOptions opt, ThresholdCalculator.Options method, String aggregate) {
         EntityTrainer trainer = new EntityTrainer(spec, opt.epochs(), opt.batchSizePerWorker(), method,
-                s.number("threshold.percentile"), s.number("threshold.k"), s.number("threshold.pot.initial-quantile"),
-                s.number("threshold.pot.risk"), s.number("threshold.scale"),
-                s.choice("timeseries.aggregate", "mean", "max", "min"), floors);
+                aggregate, floors);
         long t0 = System.nanoTime();
         EntityPartitioner byEntity = new EntityPartitioner(windowsPerEntity(windows));
         List<EntityTrainer.Result> results = windows.javaRDD()
@@ -174,8 +185,7 @@ public final class LstmAutoencoderFamily implements ModelFamily {
      * The per-entity scaling floors ({@link EntityScaling#floors}) from every feature's statistics over all
      * entities' training rows, computed on the executors.
      */
-    static float[] scalingFloors(Dataset<Row> features, int width, Settings s) {
-        double minStd = s.number("timeseries.entity-min-std");
+    static float[] scalingFloors(Dataset<Row> features, int width, double minStd) {
         if (minStd < 0) {
             throw new dev.lakead.LakeadException("Setting 'timeseries.entity-min-std' must be >= 0, got " + minStd);
         }
@@ -213,24 +223,21 @@ public final class LstmAutoencoderFamily implements ModelFamily {
      * One score per record of rows that carry {@link FeaturePipeline#FEATURES}: the aggregate (timeseries.aggregate)
      * of the scores of the windows that cover it.
      */
-    public static Dataset<Row> scoreFeatured(Dataset<Row> featured, List<String> passColumns, AnomalyModel model,
-                                             Settings s, BatchScorer.Outputs outputs) {
-        String entity = s.required("timeseries.entity-column");
-        int window = s.positiveInt("timeseries.window");
-        Dataset<Row> positioned = SlidingWindows.positions(featured, entity, s.required("timeseries.time-column"),
-                s.number("timeseries.max-gap")).cache();
-        Dataset<Row> windows = SlidingWindows.windows(positioned, entity, FeaturePipeline.FEATURES, window,
-                s.positiveInt("timeseries.stride"));
+    static Dataset<Row> scoreFeatured(Dataset<Row> featured, List<String> passColumns, AnomalyModel model,
+                                             TimeSeriesConfig series, int batch, BatchScorer.Outputs outputs) {
+        String entity = series.entity();
+        int window = series.window();
+        Dataset<Row> positioned = series.positions(featured).cache();
+        Dataset<Row> windows = series.windows(positioned);
         List<String> windowKeys = List.of(entity, SlidingWindows.SEGMENT, SlidingWindows.START,
                 SlidingWindows.SEGMENT_LENGTH);
-        int batch = s.positiveInt("score.batch-size");
         Dataset<Row> windowScores = model instanceof PerEntityModels perEntity
                 ? BatchScorer.scoreWindowsPerKey(windows, windowKeys, SlidingWindows.STEPS, entity,
                 perEntity.models(), window, batch, outputs)
                 : BatchScorer.scoreWindows(windows, windowKeys, SlidingWindows.STEPS, model, window, batch, outputs);
         // every position a window covers (a short segment's padded window covers only its real records)
         Column last = least(col(SlidingWindows.START).plus(window - 1), col(SlidingWindows.SEGMENT_LENGTH).minus(1));
-        String how = s.choice("timeseries.aggregate", "mean", "max", "min");
+        String how = series.aggregate();
         java.util.function.Function<Column, Column> aggregate = "max".equals(how) ? functions::max
                 : "min".equals(how) ? functions::min : functions::avg;
         List<Column> perWindow = new ArrayList<>(List.of(col(entity).as("__e"), col(SlidingWindows.SEGMENT).as("__s"),
@@ -274,14 +281,6 @@ public final class LstmAutoencoderFamily implements ModelFamily {
             out.add(col(RecordScorer.RECORD_THRESHOLD));
         }
         return scored.select(out.toArray(new Column[0]));
-    }
-
-    /** The windows of the prepared (entity, time, scaled features) rows. */
-    static Dataset<Row> windows(Dataset<Row> features, Settings s) {
-        String entity = s.required("timeseries.entity-column");
-        return SlidingWindows.windows(SlidingWindows.positions(features, entity,
-                        s.required("timeseries.time-column"), s.number("timeseries.max-gap")), entity,
-                FeaturePipeline.FEATURES, s.positiveInt("timeseries.window"), s.positiveInt("timeseries.stride"));
     }
 
     /** DL4J mini-batches [batch, features, steps] whose labels are the windows themselves. */

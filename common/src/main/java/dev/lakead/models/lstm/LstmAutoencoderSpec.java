@@ -27,9 +27,10 @@ import java.util.Map;
 public record LstmAutoencoderSpec(int inputSize, int window, int hiddenSize, int layers, int latentSize, String loss,
                                   double learningRate, long seed) implements java.io.Serializable {
 
-    public static LstmAutoencoderSpec from(Settings s, int inputSize) {
+    /** @param window the steps per window (timeseries.window, read with the family's {@link TimeSeriesConfig}) */
+    public static LstmAutoencoderSpec from(Settings s, int inputSize, int window) {
         int layers = s.positiveInt("model.lstm.layers");
-        return new LstmAutoencoderSpec(inputSize, s.positiveInt("timeseries.window"),
+        return new LstmAutoencoderSpec(inputSize, window,
                 s.positiveInt("model.lstm.hidden-size"), layers, s.positiveInt("model.lstm.latent-size"),
                 s.choice("model.lstm.loss", "mse", "mae"), s.number("model.learning-rate"), s.longValue("model.seed"));
     }

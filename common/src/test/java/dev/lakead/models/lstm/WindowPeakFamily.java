@@ -40,8 +40,8 @@ public final class WindowPeakFamily implements ModelFamily {
 
     @Override
     public dev.lakead.models.RecordScorer scorer(AnomalyModel model, dev.lakead.features.FeaturePipeline pipeline,
-                                                 Settings settings) {
-        return new LstmAutoencoderFamily().scorer(model, pipeline, settings);
+                                                 dev.lakead.models.ScoringOptions options, Settings settings) {
+        return new LstmAutoencoderFamily().scorer(model, pipeline, options, settings);
     }
 
     /** Window score = max over the window's steps of feature 0 (windows arrive as [n, features, steps]). */
