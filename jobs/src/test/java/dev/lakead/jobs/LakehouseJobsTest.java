@@ -58,6 +58,10 @@ class LakehouseJobsTest {
     private static final List<String> DAYS = List.of("2026-11-01", "2026-11-02", "2026-11-03");
     private static final int ROWS = ROWS_PER_DAY * DAYS.size();
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The launcher JVMs' output, kept after the run (a commit conflict and its retry show there). */
+    private static final Path LAUNCHER_LOGS = Path.of("target/lakehouse-jobs-test");
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LakehouseJobsTest.class);
 
     @TempDir
     static Path dir;
@@ -120,6 +124,10 @@ class LakehouseJobsTest {
     void twoLauncherJvmsScoringDifferentDaysBothCommitWithoutDuplicates(String format) throws Exception {
         Table t = new Table(format, "concurrent");
         job(t.settings("score", "--where", "dt = '2026-11-01'")); // the table exists, as for a daily backfill
+        // No lock of ours: each format's optimistic concurrency lets both commit. Iceberg retries a commit whose base
+        // snapshot moved (commit.retry.num-retries, 4 by default, is plenty for two writers); Delta checks the later
+        // commit against the earlier and finds no conflict between disjoint partitions (both read version 0 in the
+        // log's history when the runs overlapped).
         Process a = launch(format + "-a", t.settings("score", "--where", "dt = '2026-11-02'"));
         Process b = launch(format + "-b", t.settings("score", "--where", "dt = '2026-11-03'"));
         assertSucceeded(format + "-a", a);
@@ -128,6 +136,7 @@ class LakehouseJobsTest {
         t.refresh(); // the other JVMs' commits
         assertExactlyOnce(t.read(), ROWS);
         List<Row> commits = t.history();
+        LOG.info("{} table history after the two launcher runs: {}", format, commits);
         assertEquals(3, commits.size(), "the first day's commit, then one per launcher run: " + commits);
         for (Row c : commits.subList(1, 3)) {
             assertEquals(ROWS_PER_DAY, c.getLong(1), "each run's commit adds its day's rows: " + commits);
@@ -143,8 +152,10 @@ class LakehouseJobsTest {
         List<String> cmd = new ArrayList<>(List.of("bash", ROOT.resolve("scripts/lakead").toString()));
         cmd.addAll(List.of(args));
         cmd.addAll(List.of("--config", conf, "--master", "local[1]"));
+        Files.createDirectories(LAUNCHER_LOGS);
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
-                .redirectOutput(dir.resolve(name + ".out").toFile()).redirectError(dir.resolve(name + ".err").toFile());
+                .redirectOutput(LAUNCHER_LOGS.resolve(name + ".out").toFile())
+                .redirectError(LAUNCHER_LOGS.resolve(name + ".err").toFile());
         pb.environment().put("LAKEAD_NO_BUILD", "1");
         pb.environment().put("LAKEAD_JAVA_OPTS", "-Xmx768m");
         return pb.start();
@@ -152,8 +163,8 @@ class LakehouseJobsTest {
 
     private void assertSucceeded(String name, Process p) throws Exception {
         assertTrue(p.waitFor(5, TimeUnit.MINUTES), name + " finished");
-        assertEquals(0, p.exitValue(), name + ":\n" + Files.readString(dir.resolve(name + ".out"))
-                + Files.readString(dir.resolve(name + ".err")));
+        assertEquals(0, p.exitValue(), name + ":\n" + Files.readString(LAUNCHER_LOGS.resolve(name + ".out"))
+                + Files.readString(LAUNCHER_LOGS.resolve(name + ".err")));
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -314,13 +325,13 @@ class LakehouseJobsTest {
             }
         }
 
-        /** The table's commits, oldest first: (version, rows added). */
+        /** The table's commits, oldest first: (version, rows added, the version it was based on). */
         List<Row> history() {
             return format.equals("iceberg")
-                    ? spark.sql("SELECT snapshot_id, CAST(summary['added-records'] AS BIGINT) FROM " + name
+                    ? spark.sql("SELECT snapshot_id, CAST(summary['added-records'] AS BIGINT), parent_id FROM " + name
                     + ".snapshots ORDER BY committed_at").collectAsList()
                     : DeltaTable.forPath(spark, dir.resolve("scores").toString()).history()
-                    .selectExpr("version", "CAST(operationMetrics['numOutputRows'] AS BIGINT)").orderBy("version")
+                    .selectExpr("version", "CAST(operationMetrics['numOutputRows'] AS BIGINT)", "readVersion").orderBy("version")
                     .collectAsList();
         }
 
