@@ -206,6 +206,7 @@ class LakehouseJobsTest {
         job(t.settings("evaluate"));
         JsonNode report = JSON.readTree(t.dir.resolve("report/report.json").toFile());
         assertEquals(ROWS, report.get("rows").asLong(), report.toString());
+        assertEquals(t.described(), report.get("score_table").asText(), "evaluate read the lakehouse table");
         JsonNode parquet = parquetReport();
         assertEquals(parquet.get("confusion_matrix"), report.get("confusion_matrix"), "the same decisions as Parquet");
         assertEquals(parquet.get("roc_auc").asDouble(), report.get("roc_auc").asDouble(), 1e-12);
@@ -371,6 +372,11 @@ class LakehouseJobsTest {
                 long files = spark.read().parquet(scores.toString()).count();
                 assertTrue(files > ROWS, "a Parquet read of the Delta folder sees " + files + " rows");
             }
+        }
+
+        /** How the jobs name the table they read: Iceberg's by its catalog name, Delta's by its folder. */
+        String described() {
+            return format.equals("iceberg") ? name : dir.resolve("scores").toString();
         }
 
         Dataset<Row> driftTable() {
