@@ -60,7 +60,7 @@ public final class EvaluateStep {
         Settings s = ctx.settings();
         EvaluateConfig cfg = EvaluateConfig.from(s);
         ScoreTable table = ScoreTable.at(ctx.spark(), s, cfg.scores());
-        String path = table.path();
+        String path = table.describe();
         Dataset<Row> scores = table.read(cfg.where());
         String where = cfg.where().expression();
         String label = cfg.labelColumn();

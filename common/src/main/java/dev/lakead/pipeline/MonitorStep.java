@@ -103,7 +103,7 @@ public final class MonitorStep {
 
         // the score table before the state: a missing one stops the run before the state directory is created
         ScoreTable scores = ScoreTable.at(ctx.spark(), s, cfg.scores());
-        String path = scores.path();
+        String path = scores.describe();
         Dataset<Row> table = scores.read(cfg.where());
 
         Outbox outbox = new Outbox(ctx.files(), cfg.stateDir());

@@ -34,7 +34,7 @@ public final class ThresholdAdjustStep {
         ThresholdAdjustConfig cfg = ThresholdAdjustConfig.from(s);
         ModelBundle bundle = ctx.loadBundle();
         ScoreTable table = ScoreTable.at(ctx.spark(), s, cfg.scores());
-        String path = table.path();
+        String path = table.describe();
         String where = cfg.where().expression();
         Dataset<Row> recent = table.read(cfg.where()).where(ScoreTable.ofModel(bundle.name()));
         String label = cfg.labelColumn();

@@ -48,6 +48,12 @@ public final class IcebergTableFormat implements TableFormat {
         return NAME;
     }
 
+    /** The catalog name (score.output-path only holds the score runs' records), or the path read without one. */
+    @Override
+    public String describe(SparkSession spark, TableLocation table) {
+        return table.named() ? identifier(spark, table) : table.path();
+    }
+
     @Override
     public boolean exists(SparkSession spark, TableLocation table) {
         if (!table.named()) {

@@ -112,6 +112,11 @@ public final class ScoreTable {
         return location.path();
     }
 
+    /** The table as reports and logs name it (an Iceberg table by its catalog name, others by their directory). */
+    public String describe() {
+        return format.describe(spark, location);
+    }
+
     public TableFormat format() {
         return format;
     }

@@ -20,6 +20,11 @@ public interface TableFormat {
     /** The name given in {@code score.table-format}. */
     String name();
 
+    /** The table as a report or log names it: its directory, or its catalog name where the catalog is its home. */
+    default String describe(SparkSession spark, TableLocation table) {
+        return table.path();
+    }
+
     /** Whether the table has been written. */
     boolean exists(SparkSession spark, TableLocation table);
 
