@@ -16,8 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -46,29 +44,8 @@ class CommandLineJobsTest {
     @BeforeAll
     void writeLakeAndSettings() throws Exception {
         csv = dir.resolve("readings.csv").toString();
-        List<String> lines = new ArrayList<>(List.of("record_id,dt,device_id,s0,s1,s2,s3,label"));
-        Random r = new Random(3);
-        long id = 0;
-        for (String day : DAYS) {
-            for (int i = 0; i < ROWS_PER_DAY; i++, id++) {
-                double a = r.nextGaussian();
-                double b = r.nextGaussian();
-                double[] s = {a, b, a + b + 0.1 * r.nextGaussian(), a - b + 0.1 * r.nextGaussian()};
-                boolean anomaly = !day.equals(DRIFTED_DAY) && i % 40 == 7;
-                if (anomaly) { // breaks the relation s2 = s0 + s1
-                    s[2] += (r.nextBoolean() ? 1 : -1) * (3 + r.nextDouble());
-                    labelledAnomalies++;
-                }
-                if (day.equals(DRIFTED_DAY)) {
-                    s[0] += 3;
-                    s[2] += 3;
-                    s[3] += 3;
-                }
-                lines.add(String.format(Locale.ROOT, "%d,%s,dev-%d,%.5f,%.5f,%.5f,%.5f,%d", id, day, i % 4, s[0], s[1],
-                        s[2], s[3], anomaly ? 1 : 0));
-            }
-        }
-        Files.write(Path.of(csv), lines);
+        labelledAnomalies = ReadingsCsv.write(Path.of(csv), List.of(DAYS), ROWS_PER_DAY, 3,
+                (day, i) -> !day.equals(DRIFTED_DAY) && i % 40 == 7, DRIFTED_DAY);
         conf = LakeadConf.forCsv(dir, Path.of(csv))
                 .set("features.columns", "[s0, s1, s2, s3]")
                 .set("features.id-columns", "[record_id, device_id]")

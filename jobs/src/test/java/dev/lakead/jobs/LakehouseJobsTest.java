@@ -27,8 +27,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -73,23 +71,7 @@ class LakehouseJobsTest {
     @BeforeAll
     void lakeSessionAndBundle() throws IOException {
         Path csv = dir.resolve("readings.csv");
-        List<String> lines = new ArrayList<>(List.of("record_id,dt,device_id,s0,s1,s2,s3,label"));
-        Random r = new Random(5);
-        long id = 0;
-        for (String day : DAYS) {
-            for (int i = 0; i < ROWS_PER_DAY; i++, id++) {
-                double a = r.nextGaussian();
-                double b = r.nextGaussian();
-                double[] s = {a, b, a + b + 0.1 * r.nextGaussian(), a - b + 0.1 * r.nextGaussian()};
-                boolean anomaly = i % 30 == 7;
-                if (anomaly) { // breaks the relation s2 = s0 + s1
-                    s[2] += (r.nextBoolean() ? 1 : -1) * (3 + r.nextDouble());
-                }
-                lines.add(String.format(Locale.ROOT, "%d,%s,dev-%d,%.5f,%.5f,%.5f,%.5f,%d", id, day, i % 4, s[0], s[1],
-                        s[2], s[3], anomaly ? 1 : 0));
-            }
-        }
-        Files.write(csv, lines);
+        ReadingsCsv.write(csv, DAYS, ROWS_PER_DAY, 5, (day, i) -> i % 30 == 7, null);
         conf = LakeadConf.forCsv(dir, csv)
                 .set("features.columns", "[s0, s1, s2, s3]")
                 .set("features.id-columns", "[record_id, device_id]")
