@@ -9,6 +9,7 @@ import dev.lakead.io.HadoopFiles;
 import dev.lakead.models.AnomalyModel;
 import dev.lakead.models.ModelFamilies;
 import dev.lakead.models.RecordScorer;
+import dev.lakead.models.ScoringOptions;
 import dev.lakead.table.ScoreTable;
 import dev.lakead.thresholds.Threshold;
 import org.apache.spark.ml.Model;
@@ -159,7 +160,7 @@ public class AnomalyDetectionModel extends Model<AnomalyDetectionModel> implemen
             m = m.withScoreMode(mode);
             t = t.forScoreMode(mode);
         }
-        Dataset<Row> scored = ModelFamilies.get(m.type()).scorer(m, pipeline, s).score(input, pass);
+        Dataset<Row> scored = ModelFamilies.get(m.type()).scoring(s).scorer(m, pipeline, ScoringOptions.from(s)).score(input, pass);
         boolean perRecord = Arrays.asList(scored.columns()).contains(RecordScorer.RECORD_THRESHOLD);
         Column th = perRecord ? ColumnRef.col(RecordScorer.RECORD_THRESHOLD) : ScoreTable.thresholdColumn(t);
         List<Column> cols = new ArrayList<>();

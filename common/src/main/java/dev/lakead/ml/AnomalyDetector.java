@@ -181,9 +181,9 @@ public class AnomalyDetector extends Estimator<AnomalyDetectionModel> {
         Settings s = settings();
         SparkSession spark = dataset.sparkSession();
         JobContext ctx = JobContext.of(spark, s);
-        ModelFamily family = ModelFamilies.get(s.string("model.type"));
+        ModelFamily<?> family = ModelFamilies.get(s.string("model.type"));
         Dataset<Row> input = dataset.toDF();
-        List<String> carried = family.series(s).map(ModelFamily.SeriesColumns::both).orElse(List.of());
+        List<String> carried = family.scoring(s).series().map(ModelFamily.SeriesColumns::both).orElse(List.of());
         List<String> columns = FeatureSelection.resolve(input.schema(), s, carried);
         if (columns.isEmpty()) {
             throw new IllegalArgumentException(WHO + ": no numeric feature column in the input; set featuresCols");

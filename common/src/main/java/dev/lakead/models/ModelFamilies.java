@@ -12,7 +12,7 @@ import java.util.Map;
  * Spark finds data sources), so a team can add its own detector in its own jar.
  */
 public final class ModelFamilies {
-    private static final Map<String, ModelFamily> FAMILIES = new LinkedHashMap<>();
+    private static final Map<String, ModelFamily<?>> FAMILIES = new LinkedHashMap<>();
 
     static {
         register(new AutoencoderFamily());
@@ -20,7 +20,7 @@ public final class ModelFamilies {
         register(new dev.lakead.models.lstm.LstmAutoencoderFamily());
         register(new dev.lakead.models.anogan.AnoGanFamily());
         register(new dev.lakead.models.ensemble.EnsembleFamily());
-        for (ModelFamily extra : java.util.ServiceLoader.load(ModelFamily.class, ModelFamilies.class.getClassLoader())) {
+        for (ModelFamily<?> extra : java.util.ServiceLoader.load(ModelFamily.class, ModelFamilies.class.getClassLoader())) {
             if (FAMILIES.containsKey(extra.type())) {
                 throw new IllegalStateException("Model family '" + extra.type() + "' (" + extra.getClass().getName()
                         + ") is already registered");
@@ -32,7 +32,7 @@ public final class ModelFamilies {
     private ModelFamilies() {
     }
 
-    private static void register(ModelFamily family) {
+    private static void register(ModelFamily<?> family) {
         FAMILIES.put(family.type(), family);
     }
 
@@ -41,8 +41,8 @@ public final class ModelFamilies {
         return java.util.List.copyOf(FAMILIES.keySet());
     }
 
-    public static ModelFamily get(String type) {
-        ModelFamily f = FAMILIES.get(type == null ? "" : type.trim().toLowerCase());
+    public static ModelFamily<?> get(String type) {
+        ModelFamily<?> f = FAMILIES.get(type == null ? "" : type.trim().toLowerCase());
         if (f == null) {
             throw new LakeadException("Unknown model type '" + type + "' (setting 'model.type'); available: "
                     + String.join(", ", FAMILIES.keySet()));

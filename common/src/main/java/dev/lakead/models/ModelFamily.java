@@ -2,30 +2,40 @@ package dev.lakead.models;
 
 import dev.lakead.LakeadException;
 import dev.lakead.config.Settings;
-import dev.lakead.features.FeaturePipeline;
-import dev.lakead.models.batch.BatchScorer;
 import dev.lakead.training.TrainingHistory;
+import dev.lakead.training.TrainingOptions;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 import java.util.List;
-import java.util.Optional;
 
 /**
  * One detector family (Autoencoder, ...): trains through Spark, restores its models and scores tables with them.
  * Adding a family means one new package and one line in {@link ModelFamilies} (or in
  * {@code META-INF/services/dev.lakead.models.ModelFamily}); jobs, thresholds, bundles and score tables stay the same.
  */
-public interface ModelFamily {
+public interface ModelFamily<S> {
     String type();
+
+    /**
+     * The family's spec (its {@code *Spec} record) for features of this width and scaling: read from the settings
+     * and checked here, once, by the train step; errors name the setting.
+     *
+     * @param scaler the preprocessing scaler (standard, minmax or robust), which decides the output layer
+     */
+    S spec(Settings settings, int inputSize, String scaler);
 
     /**
      * Trains on the executors.
      *
      * @param features rows with the scaled vector column {@link dev.lakead.features.FeaturePipeline#FEATURES}
-     * @param scaler   the preprocessing scaler (standard, minmax or robust), which decides the output layer
      */
-    Trained train(Dataset<Row> features, int inputSize, String scaler, Settings settings);
+    Trained train(Dataset<Row> features, S spec, TrainingOptions options);
+
+    /** {@link #spec} and the family together, for the steps, which know the family by its type name only. */
+    default Configured<S> configure(Settings settings, int inputSize, String scaler) {
+        return new Configured<>(this, spec(settings, inputSize, scaler));
+    }
 
     AnomalyModel decode(byte[] bytes);
 
@@ -34,12 +44,11 @@ public interface ModelFamily {
     }
 
     /**
-     * The columns that order the family's records, when its models score each entity's records in time order (a
-     * series' windows): preprocess keeps them with the prepared rows and the score step with the scores. Empty for
-     * models that score every record on its own.
+     * How the family's models score: its scoring settings, read here once by each step that scores (the default
+     * has none and scores every record on its own).
      */
-    default Optional<SeriesColumns> series(Settings settings) {
-        return Optional.empty();
+    default ScoringSpec scoring(Settings settings) {
+        return ScoringSpec.RECORD_BY_RECORD;
     }
 
     /** An entity column and a time column (settings timeseries.entity-column and timeseries.time-column). */
@@ -54,34 +63,6 @@ public interface ModelFamily {
         }
     }
 
-    /** {@link #scorer(AnomalyModel, FeaturePipeline, ScoringOptions, Settings)} with the settings' options. */
-    default RecordScorer scorer(AnomalyModel model, FeaturePipeline pipeline, Settings settings) {
-        return scorer(model, pipeline, ScoringOptions.from(settings), settings);
-    }
-
-    /**
-     * How {@code model} scores a table on the executors. The default scores every record on its own, in batches
-     * of {@link ScoringOptions#batchSize} rows, with the options' outputs.
-     *
-     * @param pipeline the bundle's preprocessing, for {@link RecordScorer#score} of raw rows
-     * @param settings for the family's own scoring settings (the default has none)
-     */
-    default RecordScorer scorer(AnomalyModel model, FeaturePipeline pipeline, ScoringOptions options,
-                                Settings settings) {
-        return new RecordScorer() {
-            @Override
-            public Dataset<Row> score(Dataset<Row> input, List<String> passColumns) {
-                return BatchScorer.scoreRaw(input, passColumns, pipeline, model, options.batchSize(),
-                        options.outputs());
-            }
-
-            @Override
-            public Dataset<Row> scoreFeatured(Dataset<Row> featured, List<String> passColumns) {
-                return BatchScorer.scoreVectors(featured, passColumns, model, options.batchSize());
-            }
-        };
-    }
-
     /**
      * Fails, saying why, when the family's models cannot score one record alone and in process (the real-time
      * scorer); the default models can.
@@ -90,5 +71,12 @@ public interface ModelFamily {
     }
 
     record Trained(AnomalyModel model, TrainingHistory history) {
+    }
+
+    /** A family with its spec: what the train step (and an ensemble, for each member) trains. */
+    record Configured<S>(ModelFamily<S> family, S spec) {
+        public Trained train(Dataset<Row> features, TrainingOptions options) {
+            return family.train(features, spec, options);
+        }
     }
 }

@@ -38,7 +38,7 @@ public final class PreprocessStep {
         Settings s = ctx.settings();
         String out = PreparedData.path(s);
         TableReader.Table table = TableReader.read(ctx.spark(), s);
-        var series = ModelFamilies.get(ModelConfig.from(s).type()).series(s);
+        var series = ModelFamilies.get(ModelConfig.from(s).type()).scoring(s).series();
         List<String> notFeatures = new ArrayList<>(table.partitionColumns());
         List<String> carried = new ArrayList<>();
         if (series.isPresent()) { // time series: entity and time are keys, kept with the prepared rows for windows

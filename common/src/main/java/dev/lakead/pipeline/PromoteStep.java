@@ -82,7 +82,7 @@ public final class PromoteStep {
     /** ROC-AUC or PR-AUC of a bundle on the labelled validation table, computed on the executors. */
     static double metric(JobContext ctx, ModelBundle bundle, String metric) {
         Dataset<Row> scored = ValidationTable.scores(ctx, bundle.pipeline(),
-                ModelFamilies.get(bundle.model().type()), bundle.model());
+                ModelFamilies.get(bundle.model().type()).scoring(ctx.settings()), bundle.model());
         Dataset<Row> decided = scored.withColumn(ScoreTable.IS_ANOMALY,
                 col(ScoreTable.SCORE).gt(bundle.threshold().value())).cache();
         try {

@@ -8,6 +8,7 @@ import dev.lakead.io.TableReader;
 import dev.lakead.models.AnomalyModel;
 import dev.lakead.models.ModelFamilies;
 import dev.lakead.models.ModelFamily;
+import dev.lakead.models.ScoringSpec;
 import dev.lakead.models.RecordScorer;
 import dev.lakead.table.ScoreTable;
 import dev.lakead.thresholds.AdaptiveThreshold;
@@ -75,9 +76,9 @@ public final class ScoreStep {
         if (threshold.perSegment() && !keys.contains(threshold.segmentColumn())) {
             keys.add(threshold.segmentColumn()); // decides each record's threshold; kept in the output
         }
-        ModelFamily family = ModelFamilies.get(model.type());
+        ScoringSpec scoring = ModelFamilies.get(model.type()).scoring(s);
         double halfLife = cfg.adaptiveHalfLife();
-        java.util.Optional<ModelFamily.SeriesColumns> series = family.series(s);
+        java.util.Optional<ModelFamily.SeriesColumns> series = scoring.series();
         boolean adaptive = halfLife != 0 && series.isPresent(); // an entity's records in time order
         if (adaptive) {
             for (String c : series.get().both()) {
@@ -88,7 +89,7 @@ public final class ScoreStep {
         }
         List<String> pass = passColumns(input.rows(), keys, partitions);
 
-        Dataset<Row> scored = family.scorer(model, bundle.pipeline(), cfg.scoring(), s).score(input.rows(), pass);
+        Dataset<Row> scored = scoring.scorer(model, bundle.pipeline(), cfg.scoring()).score(input.rows(), pass);
         Instant scoredAt = Instant.now();
         Dataset<Row> out = withDecision(scored, bundle, threshold, Timestamp.from(scoredAt), pass, partitions);
         if (adaptive) {

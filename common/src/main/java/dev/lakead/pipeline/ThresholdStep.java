@@ -6,7 +6,8 @@ import dev.lakead.config.Settings;
 import dev.lakead.evaluation.BinaryEvaluator;
 import dev.lakead.models.AnomalyModel;
 import dev.lakead.models.ModelFamilies;
-import dev.lakead.models.ModelFamily;
+import dev.lakead.models.ScoringOptions;
+import dev.lakead.models.ScoringSpec;
 import dev.lakead.table.ScoreTable;
 import dev.lakead.thresholds.Threshold;
 import dev.lakead.thresholds.ThresholdCalculator;
@@ -39,7 +40,7 @@ public final class ThresholdStep {
                     + prepared.pipeline().columns() + " but model bundle " + bundle.path() + " expects "
                     + bundle.pipeline().columns());
         }
-        Threshold t = compute(ctx, prepared, ModelFamilies.get(bundle.model().type()), bundle.model());
+        Threshold t = compute(ctx, prepared, ModelFamilies.get(bundle.model().type()).scoring(s), bundle.model());
         LOG.info("Replacing threshold of {}: {} -> {}", bundle.path(), bundle.threshold().describe(), t.describe());
         bundle.withThreshold(ctx.files(), t);
         return t;
@@ -50,8 +51,8 @@ public final class ThresholdStep {
      * several score modes gets one per mode (the one of its own mode first), so that score.mode can switch at
      * scoring time.
      */
-    static Threshold compute(JobContext ctx, PreparedData prepared, ModelFamily family, AnomalyModel model) {
-        Threshold own = computeOne(ctx, prepared, family, model);
+    static Threshold compute(JobContext ctx, PreparedData prepared, ScoringSpec scoring, AnomalyModel model) {
+        Threshold own = computeOne(ctx, prepared, scoring, model);
         List<String> modes = model.scoreModes();
         if (modes.size() < 2) {
             return own;
@@ -62,13 +63,13 @@ public final class ThresholdStep {
                 byMode.put(mode, own);
             } else {
                 LOG.info("Threshold for score mode {} (the model scores with {})", mode, model.scoreMode());
-                byMode.put(mode, computeOne(ctx, prepared, family, model.withScoreMode(mode)));
+                byMode.put(mode, computeOne(ctx, prepared, scoring, model.withScoreMode(mode)));
             }
         }
         return own.withScoreModes(model.scoreMode(), byMode);
     }
 
-    private static Threshold computeOne(JobContext ctx, PreparedData prepared, ModelFamily family,
+    private static Threshold computeOne(JobContext ctx, PreparedData prepared, ScoringSpec scoring,
                                         AnomalyModel model) {
         Settings s = ctx.settings();
         ThresholdConfig cfg = ThresholdConfig.from(s);
@@ -80,8 +81,8 @@ public final class ThresholdStep {
                     + " 'threshold.segment-column') is not in the prepared data " + prepared.path()
                     + "; set it for the preprocess job too, which then keeps the column");
         }
-        Dataset<Row> scores = (labelled ? ValidationTable.scores(ctx, prepared.pipeline(), family, model)
-                : family.scorer(model, prepared.pipeline(), s).scoreFeatured(prepared.features(),
+        Dataset<Row> scores = (labelled ? ValidationTable.scores(ctx, prepared.pipeline(), scoring, model)
+                : scoring.scorer(model, prepared.pipeline(), ScoringOptions.from(s)).scoreFeatured(prepared.features(),
                 segment.isBlank() ? List.of() : List.of(segment))).cache();
         try {
             Threshold t = ThresholdCalculator.compute(scores, ScoreTable.SCORE,

@@ -8,6 +8,7 @@ import dev.lakead.config.Settings;
 import dev.lakead.models.ModelFamilies;
 import dev.lakead.models.ModelFamily;
 import dev.lakead.thresholds.Threshold;
+import dev.lakead.training.TrainingOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +31,7 @@ public final class TrainStep {
         Settings s = ctx.settings();
         PreparedData prepared = PreparedData.load(ctx.spark(), ctx.files(), PreparedData.path(s));
         ModelConfig model = ModelConfig.from(s);
-        ModelFamily family = ModelFamilies.get(model.type());
+        ModelFamily<?> family = ModelFamilies.get(model.type());
         String name = model.requiredName();
         String target = model.versionPath(name,
                 new BundleStore(ctx.files(), model.root()).nextVersion(name, model.version()));
@@ -41,7 +42,7 @@ public final class TrainStep {
         LOG.info("Training {} '{}' on {} ({} features)", family.type(), name, prepared.path(),
                 prepared.pipeline().size());
 
-        String checkpointDir = dev.lakead.training.TrainingOptions.checkpointDir(s);
+        String checkpointDir = TrainingOptions.checkpointDir(s);
         String checkpoints = checkpointDir.isBlank()
                 ? model.versionPath(name, CHECKPOINTS + "/" + target.substring(target.lastIndexOf('/') + 1))
                 : checkpointDir;
@@ -69,18 +70,22 @@ public final class TrainStep {
     }
 
     /**
-     * The train job's core, shared with {@code ml.AnomalyDetector.fit}: trains {@code family} on the prepared
-     * features on the executors (checkpoints under {@code checkpoints}) and computes its threshold.
+     * The train job's core, shared with {@code ml.AnomalyDetector.fit}: reads the family's spec for the prepared
+     * features (the one place it is read), trains it on the executors (checkpoints under {@code checkpoints}) and
+     * computes its threshold.
      */
-    public static Fitted fit(JobContext ctx, PreparedData prepared, ModelFamily family, String checkpoints) {
-        ModelFamily.Trained trained = family.train(prepared.features(), prepared.pipeline().size(),
-                prepared.pipeline().scaler(), ctx.settings().with("train.checkpoint-dir", checkpoints));
-        Threshold threshold = ThresholdStep.compute(ctx, prepared, family, trained.model());
+    public static Fitted fit(JobContext ctx, PreparedData prepared, ModelFamily<?> family, String checkpoints) {
+        Settings s = ctx.settings();
+        ModelFamily.Configured<?> configured = family.configure(s, prepared.pipeline().size(),
+                prepared.pipeline().scaler());
+        ModelFamily.Trained trained = configured.train(prepared.features(),
+                TrainingOptions.from(s).withCheckpointDir(checkpoints));
+        Threshold threshold = ThresholdStep.compute(ctx, prepared, family.scoring(s), trained.model());
         return new Fitted(trained, threshold);
     }
 
     /** The bundle metadata of a model trained by {@link #fit}. */
-    public static BundleMetadata metadata(ModelFamily family, String name, String version, PreparedData prepared,
+    public static BundleMetadata metadata(ModelFamily<?> family, String name, String version, PreparedData prepared,
                                           ModelFamily.Trained trained, Settings s) {
         return new BundleMetadata(family.type(), name, version, prepared.pipeline().columns(),
                 prepared.pipeline().scaler(), trained.model().hyperparameters(), trained.history().asMap(),

@@ -7,7 +7,8 @@ import dev.lakead.features.FeaturePipeline;
 import dev.lakead.io.InputAudit;
 import dev.lakead.io.TableReader;
 import dev.lakead.models.AnomalyModel;
-import dev.lakead.models.ModelFamily;
+import dev.lakead.models.ScoringOptions;
+import dev.lakead.models.ScoringSpec;
 import dev.lakead.table.ScoreTable;
 import dev.lakead.thresholds.ThresholdCalculator;
 import org.apache.spark.sql.Dataset;
@@ -33,7 +34,7 @@ final class ValidationTable {
      * The validation table's scores with the binary label column {@link BinaryEvaluator#LABEL}: an already-scored
      * table (it has {@link ScoreTable#SCORE}) as is, else raw records scored with the model.
      */
-    static Dataset<Row> scores(JobContext ctx, FeaturePipeline pipeline, ModelFamily family, AnomalyModel model) {
+    static Dataset<Row> scores(JobContext ctx, FeaturePipeline pipeline, ScoringSpec scoring, AnomalyModel model) {
         Settings s = ctx.settings();
         ThresholdConfig cfg = ThresholdConfig.from(s);
         String path = cfg.validationSource();
@@ -68,7 +69,7 @@ final class ValidationTable {
             if (!segment.isBlank() && !segment.equals(label)) {
                 pass.add(segment);
             }
-            scored = family.scorer(model, pipeline, s).scoreFeatured(pipeline.transform(rows), pass);
+            scored = scoring.scorer(model, pipeline, ScoringOptions.from(s)).scoreFeatured(pipeline.transform(rows), pass);
         }
         return BinaryEvaluator.withBinaryLabel(scored, label);
     }

@@ -38,6 +38,19 @@ public record TrainingOptions(int epochs, int batchSizePerWorker, int averagingF
                 storageLevelName, checkpointDir + "/" + part, checkpointEvery);
     }
 
+    /** The same options with another seed (an ensemble's members: model.seed + the member's index). */
+    public TrainingOptions withSeed(long seed) {
+        return new TrainingOptions(epochs, batchSizePerWorker, averagingFrequency, workers, rddTrainingApproach,
+                exportDirectory, holdoutFraction, earlyStoppingPatience, seed, storageLevelName, checkpointDir,
+                checkpointEvery);
+    }
+
+    /** The same options checkpointing to {@code dir} (the train step's folder when train.checkpoint-dir is empty). */
+    public TrainingOptions withCheckpointDir(String dir) {
+        return new TrainingOptions(epochs, batchSizePerWorker, averagingFrequency, workers, rddTrainingApproach,
+                exportDirectory, holdoutFraction, earlyStoppingPatience, seed, storageLevelName, dir, checkpointEvery);
+    }
+
     public StorageLevel storageLevel() {
         return StorageLevel.fromString(storageLevelName);
     }
@@ -55,7 +68,7 @@ public record TrainingOptions(int epochs, int batchSizePerWorker, int averagingF
         String exportDir = s.string("train.export-directory");
         return new TrainingOptions(s.positiveInt("train.epochs"), s.positiveInt("train.batch-size-per-worker"),
                 s.positiveInt("train.averaging-frequency"), workers, approach, exportDir, holdout,
-                Math.max(0, s.integer("train.early-stopping-patience")), s.longValue("model.seed"),
+                Math.max(0, s.integer("train.early-stopping-patience")), NetworkSpec.seed(s),
                 storageLevel(s), checkpointDir(s), Math.max(0, s.integer("train.checkpoint-every")));
     }
 

@@ -121,7 +121,8 @@ class AnomalyDetectorTest extends SparkTestSupport {
         assertEquals(List.of(SENSORS), bundle.pipeline().columns());
         // the score job's path: the family's RecordScorer on raw rows
         Dataset<Row> job = ModelFamilies.get(bundle.model().type())
-                .scorer(bundle.model(), bundle.pipeline(), Settings.defaults()).score(lake, List.of("record_id"));
+                .scoring(Settings.defaults()).scorer(bundle.model(), bundle.pipeline(),
+                        dev.lakead.models.ScoringOptions.from(Settings.defaults())).score(lake, List.of("record_id"));
         Map<Long, Double> expected = scores(model.transform(lake), "anomaly_score");
         assertEquals(expected, scores(job, "anomaly_score"));
         assertEquals(bundle.threshold().value(), model.threshold().value());

@@ -101,7 +101,7 @@ class ModelFamilyContractTest extends SparkTestSupport {
         ModelBundle loaded = ModelBundle.load(spark, new HadoopFiles(spark.sparkContext().hadoopConfiguration()),
                 saved.path());
 
-        ModelFamily family = ModelFamilies.get(c[1]);
+        ModelFamily<?> family = ModelFamilies.get(c[1]);
         assertEquals(c[1], loaded.model().type());
         // as JSON: a number read back may be an Integer where the trained model held a Long (a count, a seed)
         assertEquals(JSON.writeValueAsString(saved.metadata()), JSON.writeValueAsString(loaded.metadata()));
@@ -113,9 +113,9 @@ class ModelFamilyContractTest extends SparkTestSupport {
 
         Dataset<Row> input = spark.read().parquet(path(series ? "series" : "lake"));
         List<String> keys = series ? List.of("machine", "seq") : List.of("record_id");
-        Map<String, List<Object>> before = scores(family.scorer(trained.trained().model(), saved.pipeline(), s)
+        Map<String, List<Object>> before = scores(family.scoring(s).scorer(trained.trained().model(), saved.pipeline(), ScoringOptions.from(s))
                 .score(input, keys), keys.size());
-        Map<String, List<Object>> after = scores(family.scorer(loaded.model(), loaded.pipeline(), s)
+        Map<String, List<Object>> after = scores(family.scoring(s).scorer(loaded.model(), loaded.pipeline(), ScoringOptions.from(s))
                 .score(input, keys), keys.size());
         assertEquals(input.count(), before.size(), "one score per record");
         assertFalse(before.values().stream().anyMatch(v -> v.get(0) == null), "every record scored");

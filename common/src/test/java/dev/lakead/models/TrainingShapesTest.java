@@ -3,6 +3,7 @@ package dev.lakead.models;
 import dev.lakead.SparkTestSupport;
 import dev.lakead.config.Settings;
 import dev.lakead.features.FeaturePipeline;
+import dev.lakead.training.TrainingOptions;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.linalg.SQLDataTypes;
@@ -96,8 +97,8 @@ class TrainingShapesTest extends SparkTestSupport {
         assertEquals(shape.rows(), table.count());
         assertEquals(shape.partitionRows().length, table.javaRDD().getNumPartitions());
 
-        ModelFamily f = ModelFamilies.get(family[0]);
-        ModelFamily.Trained trained = f.train(table, WIDTH, "standard", s);
+        ModelFamily<?> f = ModelFamilies.get(family[0]);
+        ModelFamily.Trained trained = f.configure(s, WIDTH, "standard").train(table, TrainingOptions.from(s));
         assertNotNull(trained.model(), label);
         assertFalse(trained.history().epochs().isEmpty(), "at least one epoch ran");
         for (var e : trained.history().epochs()) {
@@ -107,7 +108,7 @@ class TrainingShapesTest extends SparkTestSupport {
                     "validation loss " + e.validationLoss() + " with " + trained.history().holdoutRows()
                             + " holdout rows");
         }
-        if (f.series(s).isEmpty()) {
+        if (f.scoring(s).series().isEmpty()) {
             double[] scores = trained.model().score(Nd4j.randn(7, WIDTH).castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT));
             assertEquals(7, scores.length);
             for (double v : scores) {

@@ -28,7 +28,7 @@ import java.util.Arrays;
  * {@code model.anogan.encoder-epochs} is 0, the encoder of Fast-AnoGAN is trained the same way with G and D frozen
  * ({@link EncoderLocalTrainer}), with the holdout rows for validation and early stopping.
  */
-public final class AnoGanFamily implements ModelFamily {
+public final class AnoGanFamily implements ModelFamily<AnoGanSpec> {
     private static final Logger LOG = LoggerFactory.getLogger(AnoGanFamily.class);
 
     @Override
@@ -37,15 +37,19 @@ public final class AnoGanFamily implements ModelFamily {
     }
 
     @Override
-    public Trained train(Dataset<Row> features, int inputSize, String scaler, Settings settings) {
-        AnoGanSpec spec = AnoGanSpec.from(settings, inputSize, scaler);
+    public AnoGanSpec spec(Settings settings, int inputSize, String scaler) {
+        return AnoGanSpec.from(settings, inputSize, scaler);
+    }
+
+    @Override
+    public Trained train(Dataset<Row> features, AnoGanSpec spec, TrainingOptions opt) {
+        int inputSize = spec.inputSize();
         LOG.info("AnoGAN: G {} -> {} -> {} ({}), D {} -> {} -> 1, lr {}, label smoothing {}, {} D step(s) per G step;"
                         + " score {} (lambda {}, {} search iterations, lr {}), encoder {} for {} epochs",
                 spec.latentSize(), spec.generatorSizes(), inputSize, spec.outputActivation(), inputSize,
                 spec.discriminatorSizes(), spec.learningRate(), spec.labelSmoothing(), spec.discriminatorSteps(),
                 spec.scoreMode(), spec.lambda(), spec.searchIterations(), spec.searchLearningRate(),
                 spec.encoderSizes(), spec.encoderEpochs());
-        TrainingOptions opt = TrainingOptions.from(settings);
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(features.sparkSession().sparkContext());
         HoldoutSplit split = HoldoutSplit.of(features, opt);
         JavaRDD<MiniBatch> train = DataSetRdds.miniBatches(split.train(), FeaturePipeline.FEATURES,

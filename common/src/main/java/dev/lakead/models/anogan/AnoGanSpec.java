@@ -4,6 +4,7 @@ import dev.lakead.LakeadException;
 import dev.lakead.config.Settings;
 import dev.lakead.features.FeaturePreprocessor;
 import dev.lakead.models.SpecJson;
+import dev.lakead.training.NetworkSpec;
 
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -80,14 +81,30 @@ public record AnoGanSpec(int inputSize, int latentSize, List<Integer> generatorS
             throw new LakeadException("Setting 'model.anogan.encoder-epochs' must be >= 0, got " + encoderEpochs);
         }
         String mode = s.choice("model.anogan.score", SEARCH, ENCODER);
+        requireEncoderFor(mode, encoderEpochs);
+        return new AnoGanSpec(inputSize, latent, g, d, e, out, positive(s, "model.anogan.learning-rate"), beta1,
+                smoothing, s.positiveInt("model.anogan.discriminator-steps"), lambda,
+                s.positiveInt("model.anogan.search-iterations"), positive(s, "model.anogan.search-learning-rate"),
+                mode, encoderEpochs, positive(s, "model.anogan.encoder-learning-rate"), NetworkSpec.from(s).seed());
+    }
+
+    private static void requireEncoderFor(String mode, int encoderEpochs) {
         if (ENCODER.equals(mode) && encoderEpochs == 0) {
             throw new LakeadException("Setting 'model.anogan.score' is encoder but 'model.anogan.encoder-epochs' is 0:"
                     + " encoder scoring needs a trained encoder");
         }
-        return new AnoGanSpec(inputSize, latent, g, d, e, out, positive(s, "model.anogan.learning-rate"), beta1,
-                smoothing, s.positiveInt("model.anogan.discriminator-steps"), lambda,
-                s.positiveInt("model.anogan.search-iterations"), positive(s, "model.anogan.search-learning-rate"),
-                mode, encoderEpochs, positive(s, "model.anogan.encoder-learning-rate"), s.longValue("model.seed"));
+    }
+
+    /** The same spec scoring through its encoder (an ensemble member's), which it must then train. */
+    public AnoGanSpec withEncoderScoring() {
+        requireEncoderFor(ENCODER, encoderEpochs);
+        return withScoreMode(ENCODER);
+    }
+
+    public AnoGanSpec withSeed(long seed) {
+        return new AnoGanSpec(inputSize, latentSize, generatorSizes, discriminatorSizes, encoderSizes,
+                outputActivation, learningRate, beta1, labelSmoothing, discriminatorSteps, lambda, searchIterations,
+                searchLearningRate, scoreMode, encoderEpochs, encoderLearningRate, seed);
     }
 
     /** Latent width derived from the input width: about a third of it, 2..64. */

@@ -12,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Dense Autoencoder trained with DL4J's parameter-averaging training master (input = target). */
-public final class AutoencoderFamily implements ModelFamily {
+public final class AutoencoderFamily implements ModelFamily<AutoencoderSpec> {
     private static final Logger LOG = LoggerFactory.getLogger(AutoencoderFamily.class);
 
     @Override
@@ -21,14 +21,18 @@ public final class AutoencoderFamily implements ModelFamily {
     }
 
     @Override
-    public Trained train(Dataset<Row> features, int inputSize, String scaler, Settings settings) {
-        AutoencoderSpec spec = AutoencoderSpec.from(settings, inputSize, scaler);
+    public AutoencoderSpec spec(Settings settings, int inputSize, String scaler) {
+        return AutoencoderSpec.from(settings, inputSize, scaler);
+    }
+
+    @Override
+    public Trained train(Dataset<Row> features, AutoencoderSpec spec, TrainingOptions options) {
+        int inputSize = spec.inputSize();
         LOG.info("Autoencoder {} -> {} -> {} ({} output, lr {})", inputSize, spec.hiddenSizes(), inputSize,
                 spec.outputActivation(), spec.learningRate());
         MultiLayerNetwork network = new MultiLayerNetwork(spec.configuration());
         network.init();
-        SparkNetworkTrainer.Result result = SparkNetworkTrainer.fitAutoencoder(network, features,
-                TrainingOptions.from(settings));
+        SparkNetworkTrainer.Result result = SparkNetworkTrainer.fitAutoencoder(network, features, options);
         return new Trained(new AutoencoderModel(result.network(), spec.asMap()), result.history());
     }
 

@@ -4,6 +4,7 @@ import dev.lakead.LakeadException;
 import dev.lakead.config.Settings;
 import dev.lakead.features.FeaturePreprocessor;
 import dev.lakead.models.SpecJson;
+import dev.lakead.training.NetworkSpec;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -26,8 +27,10 @@ import java.util.Map;
 public record AutoencoderSpec(int inputSize, List<Integer> hiddenSizes, String outputActivation,
                               double learningRate, double l2, long seed) {
 
+    /** The spec for features of this width and scaling; the shared settings come from {@link NetworkSpec}. */
     public static AutoencoderSpec from(Settings settings, int inputSize, String scaler) {
-        List<Integer> hidden = settings.integers("model.hidden-sizes");
+        NetworkSpec network = NetworkSpec.from(settings);
+        List<Integer> hidden = network.hiddenSizes();
         if (hidden.isEmpty()) {
             hidden = defaultHiddenSizes(inputSize);
         }
@@ -40,8 +43,16 @@ public record AutoencoderSpec(int inputSize, List<Integer> hiddenSizes, String o
         if ("auto".equals(out)) {
             out = FeaturePreprocessor.MINMAX.equals(scaler) ? "sigmoid" : "identity";
         }
-        return new AutoencoderSpec(inputSize, List.copyOf(hidden), out, settings.number("model.learning-rate"),
-                settings.number("model.l2"), settings.longValue("model.seed"));
+        return new AutoencoderSpec(inputSize, List.copyOf(hidden), out, network.learningRate(),
+                settings.number("model.l2"), network.seed());
+    }
+
+    public AutoencoderSpec withSeed(long seed) {
+        return new AutoencoderSpec(inputSize, hiddenSizes, outputActivation, learningRate, l2, seed);
+    }
+
+    public AutoencoderSpec withHiddenSizes(List<Integer> sizes) {
+        return new AutoencoderSpec(inputSize, List.copyOf(sizes), outputActivation, learningRate, l2, seed);
     }
 
     /** 4.1.4: latent about a third of the input (2..64), two wider layers above it. */

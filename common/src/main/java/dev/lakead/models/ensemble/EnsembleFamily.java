@@ -3,9 +3,14 @@ package dev.lakead.models.ensemble;
 import dev.lakead.config.Settings;
 import dev.lakead.models.AnomalyModel;
 import dev.lakead.models.LatentSpace;
-import dev.lakead.models.ModelFamilies;
 import dev.lakead.models.ModelFamily;
 import dev.lakead.models.ScoringOptions;
+import dev.lakead.models.anogan.AnoGanFamily;
+import dev.lakead.models.anogan.AnoGanSpec;
+import dev.lakead.models.autoencoder.AutoencoderFamily;
+import dev.lakead.models.autoencoder.AutoencoderSpec;
+import dev.lakead.models.vae.VaeFamily;
+import dev.lakead.models.vae.VaeSpec;
 import dev.lakead.training.TrainingHistory;
 import dev.lakead.training.TrainingOptions;
 import org.apache.spark.sql.Dataset;
@@ -23,37 +28,62 @@ import java.util.List;
  * median and a high quantile of those scores. The ensemble's score is the mean (or median) of the normalised
  * member scores, so one member's bad fit on some data set is outvoted instead of deciding the result.
  */
-public final class EnsembleFamily implements ModelFamily {
+public final class EnsembleFamily implements ModelFamily<EnsembleTraining> {
     private static final Logger LOG = LoggerFactory.getLogger(EnsembleFamily.class);
+    private static final AutoencoderFamily AUTOENCODER = new AutoencoderFamily();
+    private static final VaeFamily VAE = new VaeFamily();
+    private static final AnoGanFamily ANOGAN = new AnoGanFamily();
 
     @Override
     public String type() {
         return EnsembleModel.TYPE;
     }
 
+    /**
+     * The ensemble's spec and its members': member i has its own seed (model.seed + i); autoencoder and VAE members
+     * their type's hidden sizes scaled by their width factor; AnoGAN members score through their encoder (one pass
+     * per row: the latent search would make every ensemble score hundreds of steps slower). All are checked here,
+     * before any member trains.
+     */
     @Override
-    public Trained train(Dataset<Row> features, int inputSize, String scaler, Settings settings) {
+    public EnsembleTraining spec(Settings settings, int inputSize, String scaler) {
         EnsembleSpec spec = EnsembleSpec.from(settings);
-        int batchSize = ScoringOptions.batchSize(settings);
-        List<Settings> memberSettings = new ArrayList<>();
-        for (int i = 0; i < spec.members().size(); i++) {
-            memberSettings.add(spec.memberSettings(i, settings, inputSize, scaler)); // all checked before training
+        List<String> types = spec.members();
+        AutoencoderSpec autoencoder = types.contains(AUTOENCODER.type())
+                ? AUTOENCODER.spec(settings, inputSize, scaler) : null;
+        VaeSpec vae = types.contains(VAE.type()) ? VAE.spec(settings, inputSize, scaler) : null;
+        AnoGanSpec anogan = types.contains(ANOGAN.type()) ? ANOGAN.spec(settings, inputSize, scaler) : null;
+        List<Configured<?>> members = new ArrayList<>();
+        for (int i = 0; i < types.size(); i++) {
+            String type = types.get(i);
+            if (AUTOENCODER.type().equals(type)) {
+                members.add(new Configured<>(AUTOENCODER, autoencoder.withSeed(autoencoder.seed() + i)
+                        .withHiddenSizes(spec.memberWidths(i, autoencoder.hiddenSizes()))));
+            } else if (VAE.type().equals(type)) {
+                members.add(new Configured<>(VAE, vae.withSeed(vae.seed() + i)
+                        .withHiddenSizes(spec.memberWidths(i, vae.hiddenSizes()))));
+            } else {
+                members.add(new Configured<>(ANOGAN, anogan.withSeed(anogan.seed() + i).withEncoderScoring()));
+            }
         }
+        return new EnsembleTraining(spec, members, ScoringOptions.batchSize(settings));
+    }
+
+    @Override
+    public Trained train(Dataset<Row> features, EnsembleTraining training, TrainingOptions options) {
+        EnsembleSpec spec = training.spec();
+        int batchSize = training.scoreBatchSize();
         List<AnomalyModel> members = new ArrayList<>();
         List<ScoreScale> scales = new ArrayList<>();
         List<double[]> errorWeights = new ArrayList<>();
         List<EnsembleModel.LatentTerm> latentTerms = new ArrayList<>();
         TrainingHistory history = null;
         for (int i = 0; i < spec.members().size(); i++) {
-            Settings s = memberSettings.get(i);
-            TrainingOptions opt = TrainingOptions.from(s);
-            if (!opt.checkpointDir().isBlank()) { // each member resumes from its own checkpoints
-                s = s.with("train.checkpoint-dir", opt.checkpointDir() + "/member-" + i);
-            }
+            // each member trains with its own seed and resumes from its own checkpoints
+            TrainingOptions opt = options.withSeed(options.seed() + i).withCheckpointPart("member-" + i);
             String type = spec.members().get(i);
-            LOG.info("Ensemble member {}/{}: {} (seed {}, hidden sizes {})", i + 1, spec.members().size(), type,
-                    opt.seed(), s.integers("model.hidden-sizes"));
-            Trained member = ModelFamilies.get(type).train(features, inputSize, scaler, s);
+            LOG.info("Ensemble member {}/{}: {} (seed {})", i + 1, spec.members().size(), type, opt.seed());
+            Trained member = training.members().get(i).train(features, opt);
             double[] weights = spec.featureErrorScaling() && member.model() instanceof dev.lakead.models.FeatureErrors
                     ? FeatureErrorWeights.fromTrainingErrors(features, member.model(), batchSize) : null;
             ScoreScale scale = ScoreScale.fromTrainingScores(features,

@@ -5,9 +5,7 @@ import dev.lakead.config.Settings;
 import dev.lakead.models.SpecJson;
 import dev.lakead.models.anogan.AnoGanModel;
 import dev.lakead.models.autoencoder.AutoencoderModel;
-import dev.lakead.models.autoencoder.AutoencoderSpec;
 import dev.lakead.models.vae.VaeModel;
-import dev.lakead.models.vae.VaeSpec;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -77,24 +75,12 @@ public record EnsembleSpec(List<String> members, List<Double> widthFactors, doub
     }
 
     /**
-     * The settings member {@code i} trains with: its model type, its own seed (model.seed + i) and, for
-     * autoencoder and VAE members, hidden sizes scaled by its width factor.
+     * Member {@code i}'s hidden sizes: its type's sizes scaled by its width factor (the factors cycle over the
+     * members of one type).
      */
-    Settings memberSettings(int i, Settings base, int inputSize, String scaler) {
-        String type = members.get(i);
-        String seed = String.valueOf(base.longValue("model.seed") + i);
-        Settings s = base.with("model.type", type, "model.seed", seed);
-        if (AnoGanModel.TYPE.equals(type)) {
-            // one pass per row: the latent search would make every ensemble score hundreds of steps slower
-            return s.with("model.anogan.score", "encoder");
-        }
-        List<Integer> sizes = AutoencoderModel.TYPE.equals(type)
-                ? AutoencoderSpec.from(s, inputSize, scaler).hiddenSizes()
-                : VaeSpec.from(s, inputSize, scaler).hiddenSizes();
+    List<Integer> memberWidths(int i, List<Integer> sizes) {
         double factor = widthFactors.get(sameTypeBefore(i) % widthFactors.size());
-        String scaled = sizes.stream().map(h -> String.valueOf(Math.max(2, (int) Math.round(h * factor))))
-                .collect(Collectors.joining(","));
-        return s.with("model.hidden-sizes", scaled);
+        return sizes.stream().map(h -> Math.max(2, (int) Math.round(h * factor))).collect(Collectors.toList());
     }
 
     /** How many members of member i's type come before it. */

@@ -7,7 +7,7 @@ import dev.lakead.features.SlidingWindows;
 import dev.lakead.models.AnomalyModel;
 import dev.lakead.models.ModelFamily;
 import dev.lakead.models.RecordScorer;
-import dev.lakead.models.ScoringOptions;
+import dev.lakead.models.ScoringSpec;
 import dev.lakead.models.batch.BatchScorer;
 import dev.lakead.models.batch.FeatureReader;
 import dev.lakead.thresholds.ThresholdCalculator;
@@ -32,7 +32,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 
 import static dev.lakead.io.ColumnRef.col;
@@ -44,7 +43,7 @@ import static org.apache.spark.sql.functions.least;
  * model with DL4J's parameter-averaging training master. A record's score aggregates (mean, or max) the errors of
  * the windows that cover it, so every input record gets exactly one score.
  */
-public final class LstmAutoencoderFamily implements ModelFamily {
+public final class LstmAutoencoderFamily implements ModelFamily<LstmFamilySpec> {
     private static final Logger LOG = LoggerFactory.getLogger(LstmAutoencoderFamily.class);
 
     @Override
@@ -52,10 +51,17 @@ public final class LstmAutoencoderFamily implements ModelFamily {
         return LstmAutoencoderModel.TYPE;
     }
 
-    /** Each entity's records in time order: windows are cut from them, and the records keep the two columns. */
     @Override
-    public Optional<SeriesColumns> series(Settings s) {
-        return Optional.of(SeriesColumns.from(s));
+    public LstmFamilySpec spec(Settings s, int inputSize, String scaler) {
+        TimeSeriesConfig series = TimeSeriesConfig.from(s);
+        return new LstmFamilySpec(LstmAutoencoderSpec.from(s, inputSize, series.window()), series,
+                series.perEntity() ? perEntityThresholds(s) : null);
+    }
+
+    /** The timeseries.* settings: each entity's records in time order, scored through the windows covering them. */
+    @Override
+    public ScoringSpec scoring(Settings s) {
+        return TimeSeriesConfig.from(s);
     }
 
     @Override
@@ -64,39 +70,17 @@ public final class LstmAutoencoderFamily implements ModelFamily {
                 + " build; use the batch score job");
     }
 
-    /**
-     * Scores records through the windows that cover them; with per-entity models, each record also gets its
-     * entity's threshold ({@link RecordScorer#RECORD_THRESHOLD}).
-     */
     @Override
-    public RecordScorer scorer(AnomalyModel model, FeaturePipeline pipeline, ScoringOptions options, Settings s) {
-        TimeSeriesConfig series = TimeSeriesConfig.from(s);
-        return new RecordScorer() {
-            @Override
-            public Dataset<Row> score(Dataset<Row> input, List<String> passColumns) {
-                return LstmAutoencoderFamily.scoreFeatured(pipeline.transform(input), passColumns, model, series,
-                        options.batchSize(), options.outputs());
-            }
-
-            @Override
-            public Dataset<Row> scoreFeatured(Dataset<Row> featured, List<String> passColumns) {
-                return LstmAutoencoderFamily.scoreFeatured(featured, passColumns, model, series,
-                        options.batchSize(), BatchScorer.Outputs.SCORE_ONLY);
-            }
-        };
-    }
-
-    @Override
-    public Trained train(Dataset<Row> features, int inputSize, String scaler, Settings s) {
-        TimeSeriesConfig series = TimeSeriesConfig.from(s);
-        LstmAutoencoderSpec spec = LstmAutoencoderSpec.from(s, inputSize, series.window());
+    public Trained train(Dataset<Row> features, LstmFamilySpec familySpec, TrainingOptions opt) {
+        TimeSeriesConfig series = familySpec.series();
+        LstmAutoencoderSpec spec = familySpec.model();
+        int inputSize = spec.inputSize();
         LOG.info("LSTM Autoencoder: {} features, window {}, hidden {} x {} layers, latent {}, {} loss", inputSize,
                 spec.window(), spec.hiddenSize(), spec.layers(), spec.latentSize(), spec.loss());
         Dataset<Row> windows = series.windows(series.positions(features));
-        TrainingOptions opt = TrainingOptions.from(s);
         if (series.perEntity()) {
             return trainPerEntity(windows, scalingFloors(features, inputSize, series.entityMinStd()), spec, opt,
-                    perEntityThresholds(s), series.aggregate());
+                    familySpec.entityThresholds(), series.aggregate());
         }
         HoldoutSplit split = HoldoutSplit.of(windows, opt);
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(features.sparkSession().sparkContext());

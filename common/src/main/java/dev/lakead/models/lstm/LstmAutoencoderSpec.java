@@ -3,6 +3,7 @@ package dev.lakead.models.lstm;
 import dev.lakead.LakeadException;
 import dev.lakead.config.Settings;
 import dev.lakead.models.SpecJson;
+import dev.lakead.training.NetworkSpec;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -30,9 +31,10 @@ public record LstmAutoencoderSpec(int inputSize, int window, int hiddenSize, int
     /** @param window the steps per window (timeseries.window, read with the family's {@link TimeSeriesConfig}) */
     public static LstmAutoencoderSpec from(Settings s, int inputSize, int window) {
         int layers = s.positiveInt("model.lstm.layers");
+        NetworkSpec network = NetworkSpec.from(s);
         return new LstmAutoencoderSpec(inputSize, window,
                 s.positiveInt("model.lstm.hidden-size"), layers, s.positiveInt("model.lstm.latent-size"),
-                s.choice("model.lstm.loss", "mse", "mae"), s.number("model.learning-rate"), s.longValue("model.seed"));
+                s.choice("model.lstm.loss", "mse", "mae"), network.learningRate(), network.seed());
     }
 
     public MultiLayerConfiguration configuration() {

@@ -3,13 +3,21 @@ package dev.lakead.models.lstm;
 import dev.lakead.config.Settings;
 import dev.lakead.features.FeaturePipeline;
 import dev.lakead.features.SlidingWindows;
+import dev.lakead.models.AnomalyModel;
 import dev.lakead.models.ModelFamily.SeriesColumns;
+import dev.lakead.models.RecordScorer;
+import dev.lakead.models.ScoringOptions;
+import dev.lakead.models.ScoringSpec;
+import dev.lakead.models.batch.BatchScorer;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
+import java.util.List;
+import java.util.Optional;
+
 /**
  * The timeseries.* settings of the LSTM family, read once where it trains or scores: how each entity's series is
- * cut into windows and how the windows' scores become a record's.
+ * cut into windows and how the windows' scores become a record's (its {@link ScoringSpec}).
  *
  * @param columns      timeseries.entity-column and timeseries.time-column
  * @param window       timeseries.window (steps per window)
@@ -20,7 +28,7 @@ import org.apache.spark.sql.Row;
  * @param entityMinStd timeseries.entity-min-std, the per-entity scaling's floor (checked where it is used)
  */
 record TimeSeriesConfig(SeriesColumns columns, int window, int stride, double maxGap, String aggregate,
-                        boolean perEntity, double entityMinStd) implements java.io.Serializable {
+                        boolean perEntity, double entityMinStd) implements ScoringSpec {
 
     static TimeSeriesConfig from(Settings s) {
         SeriesColumns columns = SeriesColumns.from(s);
@@ -28,6 +36,33 @@ record TimeSeriesConfig(SeriesColumns columns, int window, int stride, double ma
                 s.number("timeseries.max-gap"), s.choice("timeseries.aggregate", "mean", "max", "min"),
                 "per-entity".equals(s.choice("timeseries.mode", "global", "per-entity")),
                 s.number("timeseries.entity-min-std"));
+    }
+
+    /** Each entity's records in time order: windows are cut from them, and the records keep the two columns. */
+    @Override
+    public Optional<SeriesColumns> series() {
+        return Optional.of(columns);
+    }
+
+    /**
+     * Scores records through the windows that cover them; with per-entity models, each record also gets its
+     * entity's threshold ({@link RecordScorer#RECORD_THRESHOLD}).
+     */
+    @Override
+    public RecordScorer scorer(AnomalyModel model, FeaturePipeline pipeline, ScoringOptions options) {
+        return new RecordScorer() {
+            @Override
+            public Dataset<Row> score(Dataset<Row> input, List<String> passColumns) {
+                return LstmAutoencoderFamily.scoreFeatured(pipeline.transform(input), passColumns, model,
+                        TimeSeriesConfig.this, options.batchSize(), options.outputs());
+            }
+
+            @Override
+            public Dataset<Row> scoreFeatured(Dataset<Row> featured, List<String> passColumns) {
+                return LstmAutoencoderFamily.scoreFeatured(featured, passColumns, model, TimeSeriesConfig.this,
+                        options.batchSize(), BatchScorer.Outputs.SCORE_ONLY);
+            }
+        };
     }
 
     String entity() {

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * reparameterisation noise must be seeded for reproducible runs. A SameDiff graph fed with ε from a seeded
  * generator, fitted per partition and averaged each round, makes it an ordinary distributed fit.
  */
-public final class VaeFamily implements ModelFamily {
+public final class VaeFamily implements ModelFamily<VaeSpec> {
     private static final Logger LOG = LoggerFactory.getLogger(VaeFamily.class);
 
     @Override
@@ -32,12 +32,15 @@ public final class VaeFamily implements ModelFamily {
     }
 
     @Override
-    public Trained train(Dataset<Row> features, int inputSize, String scaler, Settings settings) {
-        VaeSpec spec = VaeSpec.from(settings, inputSize, scaler);
-        LOG.info("VAE {} -> {} -> latent {} (beta {}, {} reconstruction, score {}, lr {})", inputSize,
+    public VaeSpec spec(Settings settings, int inputSize, String scaler) {
+        return VaeSpec.from(settings, inputSize, scaler);
+    }
+
+    @Override
+    public Trained train(Dataset<Row> features, VaeSpec spec, TrainingOptions opt) {
+        LOG.info("VAE {} -> {} -> latent {} (beta {}, {} reconstruction, score {}, lr {})", spec.inputSize(),
                 spec.hiddenSizes(), spec.latentSize(), spec.beta(), spec.reconstruction(), spec.scoreMode(),
                 spec.learningRate());
-        TrainingOptions opt = TrainingOptions.from(settings);
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(features.sparkSession().sparkContext());
         HoldoutSplit split = HoldoutSplit.of(features, opt);
         JavaRDD<MiniBatch> train = DataSetRdds.miniBatches(split.train(), FeaturePipeline.FEATURES,

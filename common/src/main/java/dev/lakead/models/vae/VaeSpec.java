@@ -4,6 +4,7 @@ import dev.lakead.LakeadException;
 import dev.lakead.config.Settings;
 import dev.lakead.features.FeaturePreprocessor;
 import dev.lakead.models.SpecJson;
+import dev.lakead.training.NetworkSpec;
 
 import java.io.Serializable;
 import java.util.List;
@@ -25,8 +26,10 @@ public record VaeSpec(int inputSize, List<Integer> hiddenSizes, int latentSize, 
     public static final String SCORE_CHAPTER = "chapter";
     public static final String SCORE_MC = "mc-logprob";
 
+    /** The spec for features of this width and scaling; the shared settings come from {@link NetworkSpec}. */
     public static VaeSpec from(Settings s, int inputSize, String scaler) {
-        List<Integer> hidden = s.integers("model.hidden-sizes");
+        NetworkSpec network = NetworkSpec.from(s);
+        List<Integer> hidden = network.hiddenSizes();
         if (hidden.isEmpty()) {
             int first = Math.max(16, Math.min(256, Integer.highestOneBit(Math.max(1, inputSize - 1)) << 1));
             hidden = List.of(first, Math.max(8, first / 2));
@@ -44,9 +47,19 @@ public record VaeSpec(int inputSize, List<Integer> hiddenSizes, int latentSize, 
             throw new LakeadException("Setting 'model.vae.beta' must be >= 0, got " + beta);
         }
         return new VaeSpec(inputSize, List.copyOf(hidden), latent, beta, recon,
-                s.bool("model.vae.learn-variance"), s.number("model.learning-rate"),
-                s.longValue("model.seed"), s.choice("model.vae.score", SCORE_CHAPTER, SCORE_MC),
+                s.bool("model.vae.learn-variance"), network.learningRate(),
+                network.seed(), s.choice("model.vae.score", SCORE_CHAPTER, SCORE_MC),
                 s.positiveInt("model.vae.mc-samples"), s.longValue("model.vae.mc-seed"));
+    }
+
+    public VaeSpec withSeed(long seed) {
+        return new VaeSpec(inputSize, hiddenSizes, latentSize, beta, reconstruction, learnVariance, learningRate,
+                seed, scoreMode, mcSamples, mcSeed);
+    }
+
+    public VaeSpec withHiddenSizes(List<Integer> sizes) {
+        return new VaeSpec(inputSize, List.copyOf(sizes), latentSize, beta, reconstruction, learnVariance,
+                learningRate, seed, scoreMode, mcSamples, mcSeed);
     }
 
     public VaeSpec withScoreMode(String mode, int samples, long seed) {

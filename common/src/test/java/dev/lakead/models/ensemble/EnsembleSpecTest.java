@@ -2,6 +2,9 @@ package dev.lakead.models.ensemble;
 
 import dev.lakead.LakeadException;
 import dev.lakead.config.Settings;
+import dev.lakead.models.ModelFamily;
+import dev.lakead.models.autoencoder.AutoencoderSpec;
+import dev.lakead.models.vae.VaeSpec;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -32,16 +35,16 @@ class EnsembleSpecTest {
     void membersGetTheirOwnSeedAndWidth() {
         Settings base = Settings.defaults().with("model.ensemble.members", "autoencoder,autoencoder,vae",
                 "model.ensemble.width-factors", "1,2", "model.hidden-sizes", "16,8,4");
-        EnsembleSpec spec = EnsembleSpec.from(base);
-        Settings first = spec.memberSettings(0, base, 12, "standard");
-        Settings second = spec.memberSettings(1, base, 12, "standard");
-        Settings vae = spec.memberSettings(2, base, 12, "standard");
-        assertEquals(List.of(16, 8, 4), first.integers("model.hidden-sizes"));
-        assertEquals(List.of(32, 16, 8), second.integers("model.hidden-sizes"));
-        assertEquals(List.of(16, 8, 4), vae.integers("model.hidden-sizes"), "first VAE takes the first factor");
-        assertEquals(42L, first.longValue("model.seed"));
-        assertEquals(43L, second.longValue("model.seed"));
-        assertEquals("vae", vae.string("model.type"));
+        List<ModelFamily.Configured<?>> members = new EnsembleFamily().spec(base, 12, "standard").members();
+        AutoencoderSpec first = (AutoencoderSpec) members.get(0).spec();
+        AutoencoderSpec second = (AutoencoderSpec) members.get(1).spec();
+        VaeSpec vae = (VaeSpec) members.get(2).spec();
+        assertEquals(List.of(16, 8, 4), first.hiddenSizes());
+        assertEquals(List.of(32, 16, 8), second.hiddenSizes());
+        assertEquals(List.of(16, 8, 4), vae.hiddenSizes(), "first VAE takes the first factor");
+        assertEquals(42L, first.seed());
+        assertEquals(43L, second.seed());
+        assertEquals("vae", members.get(2).family().type());
     }
 
     @Test

@@ -7,8 +7,10 @@ import dev.lakead.evaluation.ConfusionMatrix;
 import dev.lakead.evaluation.PointAdjustment;
 import dev.lakead.features.FeaturePipeline;
 import dev.lakead.models.ModelFamilies;
+import dev.lakead.models.ScoringOptions;
 import dev.lakead.models.batch.BatchScorer;
 import dev.lakead.thresholds.ThresholdCalculator;
+import dev.lakead.training.TrainingOptions;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
@@ -86,7 +88,8 @@ class RecordScoringTest extends SparkTestSupport {
 
     /** Record scores through the real scoring path, keyed "entity/t". */
     private static Map<String, Double> scores(Settings s) {
-        Dataset<Row> scored = ModelFamilies.get(WindowPeakFamily.TYPE).scorer(new WindowPeakFamily.Peak(), null, s)
+        Dataset<Row> scored = ModelFamilies.get(WindowPeakFamily.TYPE).scoring(s)
+                .scorer(new WindowPeakFamily.Peak(), null, ScoringOptions.from(s))
                 .scoreFeatured(featured(), List.of("entity", "ts", "label"));
         Map<String, Double> out = new LinkedHashMap<>();
         for (Row r : scored.collectAsList()) {
@@ -164,7 +167,8 @@ class RecordScoringTest extends SparkTestSupport {
 
     /** The decisions through the evaluation code: point-wise counts and PointAdjustment's. */
     private static ConfusionMatrix[] measuredConfusion(Settings s, double threshold) {
-        Dataset<Row> scored = ModelFamilies.get(WindowPeakFamily.TYPE).scorer(new WindowPeakFamily.Peak(), null, s)
+        Dataset<Row> scored = ModelFamilies.get(WindowPeakFamily.TYPE).scoring(s)
+                .scorer(new WindowPeakFamily.Peak(), null, ScoringOptions.from(s))
                 .scoreFeatured(featured(), List.of("entity", "ts", "label"));
         Dataset<Row> decided = BinaryEvaluator.withBinaryLabel(scored, "label")
                 .withColumn("flagged", col(BatchScorer.SCORE).gt(threshold)).cache();
@@ -227,8 +231,10 @@ class RecordScoringTest extends SparkTestSupport {
     @Test
     void aMissingTimeColumnNamesTheSetting() {
         Settings s = settings("mean", 1).with("timeseries.time-column", "event_time");
+        Settings oneEpoch = s.with("train.epochs", "1");
         dev.lakead.LakeadException e = org.junit.jupiter.api.Assertions.assertThrows(dev.lakead.LakeadException.class,
-                () -> new LstmAutoencoderFamily().train(featured(), 1, "standard", s.with("train.epochs", "1")));
+                () -> new LstmAutoencoderFamily().configure(oneEpoch, 1, "standard")
+                        .train(featured(), TrainingOptions.from(oneEpoch)));
         assertEquals("Column 'event_time' (setting 'timeseries.time-column') is not in the data (columns: entity, ts,"
                 + " label, __features); a time-series model needs it: set timeseries.time-column for the preprocess"
                 + " job too, which then keeps it with the features", e.getMessage());

@@ -15,7 +15,7 @@ import java.util.Map;
  * window's first feature: scores that can be worked out by hand, pushed through the LSTM-AE's real record scoring
  * (windows, stride, aggregation over the windows covering a record).
  */
-public final class WindowPeakFamily implements ModelFamily {
+public final class WindowPeakFamily implements ModelFamily<Void> {
     public static final String TYPE = "test-window-peak";
 
     @Override
@@ -24,12 +24,12 @@ public final class WindowPeakFamily implements ModelFamily {
     }
 
     @Override
-    public java.util.Optional<SeriesColumns> series(Settings settings) {
-        return new LstmAutoencoderFamily().series(settings);
+    public Void spec(Settings settings, int inputSize, String scaler) {
+        return null;
     }
 
     @Override
-    public Trained train(Dataset<Row> features, int inputSize, String scaler, Settings settings) {
+    public Trained train(Dataset<Row> features, Void spec, dev.lakead.training.TrainingOptions options) {
         throw new UnsupportedOperationException("nothing to train");
     }
 
@@ -39,9 +39,8 @@ public final class WindowPeakFamily implements ModelFamily {
     }
 
     @Override
-    public dev.lakead.models.RecordScorer scorer(AnomalyModel model, dev.lakead.features.FeaturePipeline pipeline,
-                                                 dev.lakead.models.ScoringOptions options, Settings settings) {
-        return new LstmAutoencoderFamily().scorer(model, pipeline, options, settings);
+    public dev.lakead.models.ScoringSpec scoring(Settings settings) {
+        return new LstmAutoencoderFamily().scoring(settings);
     }
 
     /** Window score = max over the window's steps of feature 0 (windows arrive as [n, features, steps]). */
