@@ -51,11 +51,12 @@ public final class LakehouseCatalogs {
 
     static Map<String, String> sessionConf(Settings settings, boolean local, Map<String, String> submitted,
                                            boolean iceberg, boolean delta) {
+        CatalogConfig catalog = CatalogConfig.from(settings);
         Map<String, String> conf = new LinkedHashMap<>();
-        String icebergType = icebergType(settings, local);
-        String icebergName = settings.string("catalog.iceberg.name").strip();
+        String icebergType = catalog.icebergType(local);
+        String icebergName = catalog.icebergName();
         boolean withIceberg = iceberg && !"none".equals(icebergType) && !icebergName.isEmpty();
-        boolean withDelta = delta && settings.bool("catalog.delta.session-catalog");
+        boolean withDelta = delta && catalog.deltaSessionCatalog();
         List<String> extensions = new ArrayList<>();
         String given = submitted.getOrDefault(EXTENSIONS, "");
         for (String e : given.split(",")) {
@@ -86,11 +87,11 @@ public final class LakehouseCatalogs {
                 Map<String, String> ours = new LinkedHashMap<>();
                 ours.put(prefix, ICEBERG_CATALOG);
                 ours.put(prefix + ".type", icebergType);
-                String uri = settings.string("catalog.iceberg.uri");
+                String uri = catalog.icebergUri();
                 if (!uri.isBlank()) {
                     ours.put(prefix + ".uri", uri);
                 }
-                String warehouse = icebergWarehouse(settings, icebergType);
+                String warehouse = icebergWarehouse(catalog, icebergType);
                 if (!warehouse.isBlank()) {
                     ours.put(prefix + ".warehouse", warehouse);
                 }
@@ -104,23 +105,13 @@ public final class LakehouseCatalogs {
         return conf;
     }
 
-    /** catalog.iceberg.type with auto resolved: hadoop for a local master, the Hive metastore (hive) otherwise. */
-    static String icebergType(Settings settings, boolean local) {
-        String type = settings.string("catalog.iceberg.type").strip().toLowerCase(java.util.Locale.ROOT);
-        if (type.isEmpty()) {
-            throw new LakeadException("Setting 'catalog.iceberg.type' is empty: use auto, hadoop, hive, rest, glue,"
-                    + " nessie, jdbc or none");
-        }
-        return "auto".equals(type) ? (local ? "hadoop" : "hive") : type;
-    }
-
     /** catalog.iceberg.warehouse, or for a hadoop catalog without one: iceberg/ under catalog.dir. */
-    static String icebergWarehouse(Settings settings, String type) {
-        String warehouse = settings.string("catalog.iceberg.warehouse").strip();
+    static String icebergWarehouse(CatalogConfig catalog, String type) {
+        String warehouse = catalog.icebergWarehouse();
         if (!warehouse.isEmpty() || !"hadoop".equals(type)) {
             return warehouse;
         }
-        String dir = settings.string("catalog.dir").strip().replaceAll("/+$", "");
+        String dir = catalog.dir().strip().replaceAll("/+$", "");
         if (dir.isEmpty()) {
             throw new LakeadException("Setting 'catalog.iceberg.type' is hadoop but neither 'catalog.iceberg.warehouse'"
                     + " nor 'catalog.dir' is set: give the Iceberg warehouse directory");

@@ -50,8 +50,8 @@ public final class SparkSessions {
         }
         SparkSession session = builder.getOrCreate();
         if (sharedCatalog) {
-            LocalCatalog.initialize(session, localCatalogDir(settings.required("catalog.dir")),
-                    catalogPort(settings));
+            CatalogConfig catalog = CatalogConfig.from(settings);
+            LocalCatalog.initialize(session, localCatalogDir(catalog.requiredDir()), catalog.localPort());
         }
         NativeThreads.use(NativeThreads.perTask(session.sparkContext().getConf())); // local mode: this JVM runs the tasks
         return session;
@@ -76,7 +76,8 @@ public final class SparkSessions {
 
     /** Sets up the catalog; true when it is the shared local one ({@link LocalCatalog}). */
     private static boolean catalog(SparkSession.Builder builder, Settings settings, boolean local, SparkConf submitted) {
-        String type = settings.choice("catalog.type", "auto", "hive-derby", "hive", "in-memory");
+        CatalogConfig catalog = CatalogConfig.from(settings);
+        String type = catalog.type();
         if ("auto".equals(type)) {
             type = !hiveAvailable() ? "in-memory" : local ? "hive-derby" : "hive";
         } else if (!"in-memory".equals(type) && !hiveAvailable()) {
@@ -85,7 +86,7 @@ public final class SparkSessions {
         }
         switch (type) {
             case "hive-derby" -> {
-                String dir = localCatalogDir(settings.required("catalog.dir"));
+                String dir = localCatalogDir(catalog.requiredDir());
                 builder.config("spark.sql.catalogImplementation", "hive")
                         .config("spark.sql.warehouse.dir", dir + "/warehouse")
                         // a new metastore database gets its tables, whatever the JDBC URL
@@ -93,7 +94,7 @@ public final class SparkSessions {
                         .config("spark.hadoop.hive.metastore.schema.verification", "false");
                 if (LocalCatalog.available()) { // shared by every local job through one Derby network server
                     builder.config("spark.hadoop.javax.jdo.option.ConnectionURL",
-                                    LocalCatalog.connect(dir, catalogPort(settings)))
+                                    LocalCatalog.connect(dir, catalog.localPort()))
                             .config("spark.hadoop.javax.jdo.option.ConnectionDriverName", LocalCatalog.driver());
                 } else { // the cluster jar has no Derby network server: embedded, one JVM at a time
                     builder.config("spark.hadoop.javax.jdo.option.ConnectionURL",
@@ -111,7 +112,7 @@ public final class SparkSessions {
                 // Spark's default warehouse is spark-warehouse/ in the driver's working directory, where the catalog
                 // creates the default database even though lakead's tables are external: keep it under catalog.dir,
                 // which may be on HDFS like every other path (a warehouse given to spark-submit wins)
-                String dir = settings.string("catalog.dir");
+                String dir = catalog.dir();
                 if (!dir.isBlank() && !submitted.contains("spark.sql.warehouse.dir")) {
                     builder.config("spark.sql.warehouse.dir", dir.replaceAll("/+$", "") + "/warehouse");
                 }
@@ -128,14 +129,6 @@ public final class SparkSessions {
         }
         m.putAll(settings.map("spark.conf"));
         return m;
-    }
-
-    private static int catalogPort(Settings settings) {
-        int port = settings.integer("catalog.port");
-        if (port < 1 || port > 65535) {
-            throw new dev.lakead.LakeadException("Setting 'catalog.port' must be a TCP port (1-65535), got " + port);
-        }
-        return port;
     }
 
     /**

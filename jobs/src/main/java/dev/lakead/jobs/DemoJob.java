@@ -2,6 +2,7 @@ package dev.lakead.jobs;
 
 import dev.lakead.config.Settings;
 import dev.lakead.data.SyntheticSensorLake;
+import dev.lakead.io.CatalogConfig;
 import dev.lakead.io.HadoopFiles;
 import dev.lakead.pipeline.EvaluateStep;
 import dev.lakead.pipeline.JobContext;
@@ -46,12 +47,13 @@ final class DemoJob extends SparkJob {
     @Override
     Settings settings() { // the demo's catalog lives in its work folder, like everything else it writes
         Settings s = super.settings();
+        CatalogConfig catalog = CatalogConfig.from(s);
         // Derby (hive-derby, auto's choice for a local master) needs a local disk; the in-memory catalog's warehouse
         // may be on any file system
         boolean catalogFollows = !dev.lakead.config.ConfigLocation.hasScheme(workdir)
-                || "in-memory".equals(s.string("catalog.type").trim().toLowerCase());
-        return catalogFollows && s.string("catalog.dir").equals(Settings.defaults().string("catalog.dir"))
-                ? s.with("catalog.dir", HadoopFiles.qualified(workdir) + "/metastore") : s;
+                || "in-memory".equals(catalog.type());
+        return catalogFollows && catalog.dir().equals(CatalogConfig.from(Settings.defaults()).dir())
+                ? CatalogConfig.withDir(s, HadoopFiles.qualified(workdir) + "/metastore") : s;
     }
 
     @Override
@@ -167,7 +169,7 @@ final class DemoJob extends SparkJob {
                 + "\nWHERE dt = '" + demoLake.lastDay() + "' AND is_anomaly\nORDER BY anomaly_score DESC LIMIT 5";
         out.printf("%n%s%n", top);
         out.print(ctx.spark().sql(top).showString(5, 0, false));
-        String catalogDir = ctx.settings().string("catalog.dir");
+        String catalogDir = CatalogConfig.from(ctx.settings()).dir();
         if ("hive".equals(ctx.spark().conf().get("spark.sql.catalogImplementation", "in-memory"))) {
             out.printf("%nThe tables stay in the catalog under %s; more queries in notebooks/queries.sql:%n"
                     + "  scripts/lakead sql --set catalog.dir=%s \"SELECT * FROM %s LIMIT 5\"%n",
