@@ -10,6 +10,8 @@ import dev.lakead.models.AnomalyModel;
 import dev.lakead.models.ModelFamilies;
 import dev.lakead.models.RecordScorer;
 import dev.lakead.models.ScoringOptions;
+import dev.lakead.models.batch.BatchScorer;
+import dev.lakead.pipeline.ScoreConfig;
 import dev.lakead.table.ScoreTable;
 import dev.lakead.thresholds.Threshold;
 import org.apache.spark.ml.Model;
@@ -151,16 +153,17 @@ public class AnomalyDetectionModel extends Model<AnomalyDetectionModel> implemen
         Dataset<Row> input = dataset.toDF();
         List<String> pass = Arrays.asList(input.columns());
         String errors = getOrDefault(featureErrorsCol);
-        Settings s = settings.with("score.feature-errors", String.valueOf(!errors.isEmpty()),
-                "score.latent-export", "none");
+        // the per-feature errors when a column is named for them; no latent columns
+        ScoringOptions options = new ScoringOptions(ScoringOptions.batchSize(settings),
+                new BatchScorer.Outputs(BatchScorer.LatentExport.NONE, !errors.isEmpty()));
         AnomalyModel m = model;
         Threshold t = threshold;
-        String mode = s.string("score.mode");
+        String mode = ScoreConfig.mode(settings);
         if (!mode.isEmpty() && !mode.equals(m.scoreMode())) { // as the score job: score.mode picks its threshold
             m = m.withScoreMode(mode);
             t = t.forScoreMode(mode);
         }
-        Dataset<Row> scored = ModelFamilies.get(m.type()).scoring(s).scorer(m, pipeline, ScoringOptions.from(s)).score(input, pass);
+        Dataset<Row> scored = ModelFamilies.get(m.type()).scoring(settings).scorer(m, pipeline, options).score(input, pass);
         boolean perRecord = Arrays.asList(scored.columns()).contains(RecordScorer.RECORD_THRESHOLD);
         Column th = perRecord ? ColumnRef.col(RecordScorer.RECORD_THRESHOLD) : ScoreTable.thresholdColumn(t);
         List<Column> cols = new ArrayList<>();

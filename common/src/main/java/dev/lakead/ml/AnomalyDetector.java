@@ -1,14 +1,19 @@
 package dev.lakead.ml;
 
 import dev.lakead.config.Settings;
+import dev.lakead.features.FeaturePreprocessor;
 import dev.lakead.features.FeatureSelection;
 import dev.lakead.io.HadoopFiles;
 import dev.lakead.models.ModelFamilies;
 import dev.lakead.models.ModelFamily;
 import dev.lakead.pipeline.JobContext;
+import dev.lakead.pipeline.ModelConfig;
 import dev.lakead.pipeline.PreparedData;
 import dev.lakead.pipeline.PreprocessStep;
 import dev.lakead.pipeline.TrainStep;
+import dev.lakead.thresholds.ThresholdCalculator;
+import dev.lakead.training.NetworkSpec;
+import dev.lakead.training.TrainingOptions;
 import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntArrayParam;
@@ -65,6 +70,10 @@ public class AnomalyDetector extends Estimator<AnomalyDetectionModel> {
     public AnomalyDetector(String uid) {
         this.uid = uid;
         Settings d = Settings.defaults();
+        ModelConfig model = ModelConfig.from(d);
+        TrainingOptions training = TrainingOptions.from(d);
+        NetworkSpec network = NetworkSpec.from(d);
+        ThresholdCalculator.Options threshold = ThresholdCalculator.Options.from(d);
         modelType = LakeadParams.string(this, "modelType", "model family (setting model.type): "
                 + String.join(", ", ModelFamilies.types()));
         modelName = LakeadParams.string(this, "modelName", "model name in the bundle (setting model.name)");
@@ -84,17 +93,17 @@ public class AnomalyDetector extends Estimator<AnomalyDetectionModel> {
         predictionCol = LakeadParams.string(this, "predictionCol", "output column of the decision");
         featureErrorsCol = LakeadParams.string(this, "featureErrorsCol",
                 "output column of the per-feature errors; empty for none");
-        setDefault(modelType, d.string("model.type"));
-        setDefault(modelName, d.string("model.name"));
-        setDefault(featuresCols, d.strings("features.columns").toArray(new String[0]));
-        setDefault(epochs, d.integer("train.epochs"));
-        setDefault(hiddenSizes, d.integers("model.hidden-sizes").stream().mapToInt(Integer::intValue).toArray());
-        setDefault(learningRate, d.number("model.learning-rate"));
-        setDefault(scaler, d.string("features.scaler"));
-        setDefault(thresholdMethod, d.string("threshold.method"));
-        setDefault(thresholdPercentile, d.number("threshold.percentile"));
-        setDefault(workers, d.integer("train.workers"));
-        setDefault(seed, d.longValue("model.seed"));
+        setDefault(modelType, model.type());
+        setDefault(modelName, model.name());
+        setDefault(featuresCols, FeatureSelection.configured(d).toArray(new String[0]));
+        setDefault(epochs, training.epochs());
+        setDefault(hiddenSizes, network.hiddenSizes().stream().mapToInt(Integer::intValue).toArray());
+        setDefault(learningRate, network.learningRate());
+        setDefault(scaler, FeaturePreprocessor.scaler(d));
+        setDefault(thresholdMethod, threshold.method());
+        setDefault(thresholdPercentile, threshold.percentile());
+        setDefault(workers, training.workers());
+        setDefault(seed, network.seed());
         setDefault(scoreCol, dev.lakead.table.ScoreTable.SCORE);
         setDefault(predictionCol, dev.lakead.table.ScoreTable.IS_ANOMALY);
         setDefault(featureErrorsCol, "");
@@ -165,7 +174,7 @@ public class AnomalyDetector extends Estimator<AnomalyDetectionModel> {
     }
 
     private List<String> configuredFeatures() {
-        return settings().strings("features.columns");
+        return FeatureSelection.configured(settings());
     }
 
     @Override
@@ -181,7 +190,8 @@ public class AnomalyDetector extends Estimator<AnomalyDetectionModel> {
         Settings s = settings();
         SparkSession spark = dataset.sparkSession();
         JobContext ctx = JobContext.of(spark, s);
-        ModelFamily<?> family = ModelFamilies.get(s.string("model.type"));
+        ModelConfig modelConfig = ModelConfig.from(s);
+        ModelFamily<?> family = ModelFamilies.get(modelConfig.type());
         Dataset<Row> input = dataset.toDF();
         List<String> carried = family.scoring(s).series().map(ModelFamily.SeriesColumns::both).orElse(List.of());
         List<String> columns = FeatureSelection.resolve(input.schema(), s, carried);
@@ -192,9 +202,10 @@ public class AnomalyDetector extends Estimator<AnomalyDetectionModel> {
                 + " to " + WHO + ".fit");
         Dataset<Row> features = prepared.features().persist(StorageLevel.MEMORY_AND_DISK());
         HadoopFiles files = ctx.files();
-        String checkpoints = s.string("train.checkpoint-dir").isBlank()
+        String checkpointDir = TrainingOptions.checkpointDir(s);
+        String checkpoints = checkpointDir.isBlank()
                 ? System.getProperty("java.io.tmpdir") + "/lakead-fit-" + UUID.randomUUID()
-                : s.string("train.checkpoint-dir");
+                : checkpointDir;
         try {
             Map<String, Object> info = new LinkedHashMap<>();
             info.put("input", "DataFrame (" + WHO + ")");
@@ -205,7 +216,7 @@ public class AnomalyDetector extends Estimator<AnomalyDetectionModel> {
             info.put("training_rows", prepared.inputRows() - prepared.excludedRows());
             PreparedData data = new PreparedData("(in memory)", prepared.pipeline(), features, info);
             TrainStep.Fitted fitted = TrainStep.fit(ctx, data, family, checkpoints);
-            var meta = TrainStep.metadata(family, s.string("model.name"), uid, data, fitted.trained(), s);
+            var meta = TrainStep.metadata(family, modelConfig.name(), uid, data, fitted.trained(), s);
             AnomalyDetectionModel model = new AnomalyDetectionModel(Identifiable.randomUID("lakeadModel"),
                     prepared.pipeline(), fitted.trained().model(), fitted.threshold(), meta, s);
             model.setScoreCol(getOrDefault(scoreCol)).setPredictionCol(getOrDefault(predictionCol))
@@ -213,7 +224,7 @@ public class AnomalyDetector extends Estimator<AnomalyDetectionModel> {
             return model.setParent(this);
         } finally {
             features.unpersist();
-            if (s.string("train.checkpoint-dir").isBlank() && files.exists(checkpoints)) {
+            if (checkpointDir.isBlank() && files.exists(checkpoints)) {
                 files.delete(checkpoints);
             }
         }

@@ -87,7 +87,7 @@ public final class EvaluateStep {
                 latentPng = dir + "/" + LATENT_PNG;
                 int points = LatentSpacePlot.draw(labelled.where(col(BinaryEvaluator.LABEL).isNotNull()),
                         BinaryEvaluator.LABEL, metrics.rows() - metrics.unlabelledRows(),
-                        cfg.plotMaxPoints(), s.longValue("model.seed"), ctx.files(), latentPng);
+                        cfg.plotMaxPoints(), dev.lakead.training.NetworkSpec.seed(s), ctx.files(), latentPng);
                 LOG.info("Latent space of {} sampled records drawn to {}", points, latentPng);
             }
             Row models = scores.agg(collect_set(col(ScoreTable.MODEL_NAME)),

@@ -24,10 +24,15 @@ public record ScoreConfig(String mode, List<String> partitionColumns, List<Strin
                           TableLocation table, TableFormat format) {
 
     public static ScoreConfig from(Settings s) {
-        return new ScoreConfig(s.string("score.mode").trim().toLowerCase(), s.strings("score.partition-columns"),
+        return new ScoreConfig(mode(s), s.strings("score.partition-columns"),
                 keyColumns(s), ScoringOptions.from(s),
                 s.number("threshold.adaptive.half-life"), s.longValue("threshold.adaptive.warmup"),
                 ScoreTable.output(s), TableFormats.from(s));
+    }
+
+    /** score.mode, lower-case ("" = the model's own). */
+    public static String mode(Settings s) {
+        return s.string("score.mode").trim().toLowerCase();
     }
 
     /** score.key-columns: the input columns the score table keeps to identify a record. */

@@ -19,8 +19,8 @@ public record NetworkSpec(List<Integer> hiddenSizes, double learningRate, long s
         return new NetworkSpec(s.integers("model.hidden-sizes"), s.number("model.learning-rate"), seed(s));
     }
 
-    /** model.seed alone, for {@link TrainingOptions}, which needs no network. */
-    static long seed(Settings s) {
+    /** model.seed alone, for those that need no network ({@link TrainingOptions}, the evaluation's samples). */
+    public static long seed(Settings s) {
         return s.longValue("model.seed");
     }
 }
