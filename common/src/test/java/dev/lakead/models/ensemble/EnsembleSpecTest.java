@@ -3,7 +3,10 @@ package dev.lakead.models.ensemble;
 import dev.lakead.LakeadException;
 import dev.lakead.config.Settings;
 import dev.lakead.models.ModelFamily;
+import dev.lakead.models.anogan.AnoGanSpec;
+import dev.lakead.models.autoencoder.AutoencoderFamily;
 import dev.lakead.models.autoencoder.AutoencoderSpec;
+import dev.lakead.models.vae.VaeFamily;
 import dev.lakead.models.vae.VaeSpec;
 import org.junit.jupiter.api.Test;
 
@@ -45,6 +48,25 @@ class EnsembleSpecTest {
         assertEquals(42L, first.seed());
         assertEquals(43L, second.seed());
         assertEquals("vae", members.get(2).family().type());
+    }
+
+    /** Members get their specs by withers: the settings' own spec, only seed, widths and score mode changed. */
+    @Test
+    void membersAreTheirFamilysSpecWithTheirSeedAndWidth() {
+        Settings base = Settings.defaults().with("model.ensemble.members", "vae,autoencoder,anogan",
+                "model.ensemble.width-factors", "2", "model.hidden-sizes", "16,8,4");
+        List<ModelFamily.Configured<?>> members = new EnsembleFamily().spec(base, 12, "minmax").members();
+        assertEquals(new VaeFamily().spec(base, 12, "minmax").withHiddenSizes(List.of(32, 16, 8)),
+                members.get(0).spec());
+        assertEquals(new AutoencoderFamily().spec(base, 12, "minmax").withSeed(43).withHiddenSizes(List.of(32, 16, 8)),
+                members.get(1).spec());
+        AnoGanSpec anogan = (AnoGanSpec) members.get(2).spec();
+        assertEquals(44L, anogan.seed());
+        assertEquals(AnoGanSpec.ENCODER, anogan.scoreMode(), "AnoGAN members score through their encoder");
+        LakeadException e = assertThrows(LakeadException.class, () -> new EnsembleFamily()
+                .spec(base.with("model.anogan.encoder-epochs", "0"), 12, "minmax"));
+        assertEquals("Setting 'model.anogan.score' is encoder but 'model.anogan.encoder-epochs' is 0: encoder"
+                + " scoring needs a trained encoder", e.getMessage());
     }
 
     @Test
