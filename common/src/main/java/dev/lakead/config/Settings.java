@@ -323,13 +323,20 @@ public final class Settings implements Serializable {
             List<String> items = new ArrayList<>();
             for (String part : body.split(",")) {
                 if (!part.isBlank()) {
-                    items.add(part.trim());
+                    items.add(unquote(part.trim()));
                 }
             }
             return ConfigValueFactory.fromIterable(items);
         }
         // Typesafe Config converts strings to numbers/booleans on read, and reports bad values by key.
         return ConfigValueFactory.fromAnyRef(raw);
+    }
+
+    /** A list item written as in HOCON ({@code ["a", "b"]}) or a shell ({@code 'a'}) loses its quotes. */
+    private static String unquote(String item) {
+        boolean quoted = item.length() >= 2 && (item.charAt(0) == '"' || item.charAt(0) == '\'')
+                && item.charAt(item.length() - 1) == item.charAt(0);
+        return quoted ? item.substring(1, item.length() - 1) : item;
     }
 
     private static String stripQuotes(String key) {

@@ -75,6 +75,8 @@ class SettingsTest {
         assertEquals(List.of(64, 32, 8), s.integers("model.hidden-sizes"));
         assertEquals(List.of("temp", "pressure", "rpm"), s.strings("features.columns"));
         assertEquals(List.of("a", "b"), s.strings("features.id-columns"));
+        assertEquals(List.of("autoencoder", "vae"), Settings.defaults()
+                .with("model.ensemble.members", "[\"autoencoder\", 'vae']").strings("model.ensemble.members"));
 
         Settings cleared = s.with("features.id-columns", "");
         assertEquals(List.of(), cleared.strings("features.id-columns"));
