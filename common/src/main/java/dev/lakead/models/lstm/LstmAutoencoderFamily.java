@@ -2,6 +2,7 @@ package dev.lakead.models.lstm;
 
 import dev.lakead.LakeadException;
 import dev.lakead.config.Settings;
+import dev.lakead.features.DeviationFloor;
 import dev.lakead.features.FeaturePipeline;
 import dev.lakead.features.SlidingWindows;
 import dev.lakead.models.AnomalyModel;
@@ -179,7 +180,7 @@ public final class LstmAutoencoderFamily implements ModelFamily<LstmFamilySpec> 
             aggs.add(functions.stddev_samp(v.getItem(i)));
             aggs.add(functions.min(v.getItem(i)));
             aggs.add(functions.max(v.getItem(i)));
-            aggs.add(functions.approx_count_distinct(v.getItem(i), 0.01));
+            aggs.add(DeviationFloor.distinctValues(v.getItem(i)));
         }
         Row r = features.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new Column[0])).first();
         double[] sd = new double[width];
