@@ -61,7 +61,7 @@ public interface ModelFamily {
 
     /**
      * How {@code model} scores a table on the executors. The default scores every record on its own, in batches
-     * of {@link ScoringOptions#batchSize} rows, with the options' outputs.
+     * of {@link ScoringOptions#batchRows} rows, with the options' outputs.
      *
      * @param pipeline the bundle's preprocessing, for {@link RecordScorer#score} of raw rows
      * @param settings for the family's own scoring settings (the default has none)
@@ -71,13 +71,14 @@ public interface ModelFamily {
         return new RecordScorer() {
             @Override
             public Dataset<Row> score(Dataset<Row> input, List<String> passColumns) {
-                return BatchScorer.scoreRaw(input, passColumns, pipeline, model, options.batchSize(),
+                return BatchScorer.scoreRaw(input, passColumns, pipeline, model, options.batchRows(),
                         options.outputs());
             }
 
             @Override
             public Dataset<Row> scoreFeatured(Dataset<Row> featured, List<String> passColumns) {
-                return BatchScorer.scoreVectors(featured, passColumns, model, options.batchSize());
+                return BatchScorer.scoreVectors(featured, passColumns, model, options.batchRows(),
+                        BatchScorer.Outputs.SCORE_ONLY);
             }
         };
     }

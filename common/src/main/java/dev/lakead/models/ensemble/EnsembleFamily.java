@@ -1,5 +1,6 @@
 package dev.lakead.models.ensemble;
 
+import dev.lakead.models.batch.BatchRows;
 import dev.lakead.config.Settings;
 import dev.lakead.models.AnomalyModel;
 import dev.lakead.models.LatentSpace;
@@ -34,7 +35,7 @@ public final class EnsembleFamily implements ModelFamily {
     @Override
     public Trained train(Dataset<Row> features, int inputSize, String scaler, Settings settings) {
         EnsembleSpec spec = EnsembleSpec.from(settings);
-        int batchSize = ScoringOptions.batchSize(settings);
+        BatchRows batchRows = ScoringOptions.batchRows(settings);
         List<Settings> memberSettings = new ArrayList<>();
         for (int i = 0; i < spec.members().size(); i++) {
             memberSettings.add(spec.memberSettings(i, settings, inputSize, scaler)); // all checked before training
@@ -55,16 +56,16 @@ public final class EnsembleFamily implements ModelFamily {
                     opt.seed(), s.integers("model.hidden-sizes"));
             Trained member = ModelFamilies.get(type).train(features, inputSize, scaler, s);
             double[] weights = spec.featureErrorScaling() && member.model() instanceof dev.lakead.models.FeatureErrors
-                    ? FeatureErrorWeights.fromTrainingErrors(features, member.model(), batchSize) : null;
+                    ? FeatureErrorWeights.fromTrainingErrors(features, member.model(), batchRows) : null;
             ScoreScale scale = ScoreScale.fromTrainingScores(features,
-                    EnsembleModel.unscaled(spec, member.model(), weights), spec.scaleQuantile(), batchSize);
+                    EnsembleModel.unscaled(spec, member.model(), weights), spec.scaleQuantile(), batchRows);
             LOG.info("Ensemble member {}/{}: training score median {}, spread to the {} quantile {}", i + 1,
                     spec.members().size(), scale.centre(), spec.scaleQuantile(), scale.spread());
             members.add(member.model());
             scales.add(scale);
             errorWeights.add(weights);
             latentTerms.add(spec.latentDistance(i) && member.model() instanceof LatentSpace
-                    ? LatentDensity.fitTerm(features, member.model(), spec.scaleQuantile(), batchSize) : null);
+                    ? LatentDensity.fitTerm(features, member.model(), spec.scaleQuantile(), batchRows) : null);
             if (latentTerms.get(i) != null) {
                 LOG.info("Ensemble member {}/{}: latent distance median {}, spread {}", i + 1, spec.members().size(),
                         latentTerms.get(i).scale().centre(), latentTerms.get(i).scale().spread());

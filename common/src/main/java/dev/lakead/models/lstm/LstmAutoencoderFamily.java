@@ -1,5 +1,6 @@
 package dev.lakead.models.lstm;
 
+import dev.lakead.models.batch.BatchRows;
 import dev.lakead.LakeadException;
 import dev.lakead.config.Settings;
 import dev.lakead.features.FeaturePipeline;
@@ -75,13 +76,13 @@ public final class LstmAutoencoderFamily implements ModelFamily {
             @Override
             public Dataset<Row> score(Dataset<Row> input, List<String> passColumns) {
                 return LstmAutoencoderFamily.scoreFeatured(pipeline.transform(input), passColumns, model, series,
-                        options.batchSize(), options.outputs());
+                        options.batchRows(), options.outputs());
             }
 
             @Override
             public Dataset<Row> scoreFeatured(Dataset<Row> featured, List<String> passColumns) {
                 return LstmAutoencoderFamily.scoreFeatured(featured, passColumns, model, series,
-                        options.batchSize(), BatchScorer.Outputs.SCORE_ONLY);
+                        options.batchRows(), BatchScorer.Outputs.SCORE_ONLY);
             }
         };
     }
@@ -224,7 +225,7 @@ public final class LstmAutoencoderFamily implements ModelFamily {
      * of the scores of the windows that cover it.
      */
     static Dataset<Row> scoreFeatured(Dataset<Row> featured, List<String> passColumns, AnomalyModel model,
-                                             TimeSeriesConfig series, int batch, BatchScorer.Outputs outputs) {
+                                             TimeSeriesConfig series, BatchRows batch, BatchScorer.Outputs outputs) {
         String entity = series.entity();
         int window = series.window();
         Dataset<Row> positioned = series.positions(featured).cache();
