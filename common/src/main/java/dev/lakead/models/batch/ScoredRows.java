@@ -88,7 +88,7 @@ final class ScoredRows implements Iterator<InternalRow> {
             reader.read(r, passCount, host, n * rowSize);
             passRows[n++] = passColumns.apply(r).copy();
         }
-        scores.compute(model, batch.upload(n), n);
+        scores.compute(model, batch.upload(n));
         count = n;
         next = 0;
     }
@@ -108,7 +108,7 @@ final class ScoredRows implements Iterator<InternalRow> {
             this.row = new SpecificInternalRow(layout.scoreColumns());
         }
 
-        void compute(AnomalyModel model, INDArray batch, int n) {
+        void compute(AnomalyModel model, INDArray batch) {
             FeatureErrors.Detailed detailed = featureErrors ? ((FeatureErrors) model).scoreDetailed(batch)
                     : new FeatureErrors.Detailed(model.score(batch), null);
             values = detailed.scores();
