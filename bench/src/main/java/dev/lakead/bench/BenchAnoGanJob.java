@@ -13,6 +13,7 @@ import dev.lakead.models.anogan.AnoGanModel;
 import dev.lakead.pipeline.JobContext;
 import dev.lakead.pipeline.PreprocessStep;
 import dev.lakead.pipeline.TrainStep;
+import dev.lakead.models.batch.BatchRows;
 import dev.lakead.models.batch.BatchScorer;
 import dev.lakead.thresholds.Threshold;
 import org.apache.spark.sql.Dataset;
@@ -126,7 +127,7 @@ final class BenchAnoGanJob extends SparkJob {
                 .repartition(partitions).persist(StorageLevel.MEMORY_ONLY());
         long rows = test.count();
         out.printf("test: %,d rows from %s on, cached in %d partitions%n", rows, firstTestDay, partitions);
-        int batch = dev.lakead.models.ScoringOptions.batchSize(s);
+        BatchRows batch = dev.lakead.models.ScoringOptions.batchRows(s);
         Threshold threshold = bundle.threshold();
         int copies = (int) Math.max(1, Math.min(1000, encoderRows / Math.max(1, rows)));
         Dataset<Row> union = test;
@@ -185,7 +186,7 @@ final class BenchAnoGanJob extends SparkJob {
                     r.rowsPerSecond(), r.metrics().rocAuc(), r.metrics().prAuc());
         }
         double speedup = encoderResult.rowsPerSecond() / searchResult.rowsPerSecond();
-        out.printf(Locale.ROOT, "search: n=%d Adam steps (lr %s, lambda %s), batches of %d rows; %d partitions;"
+        out.printf(Locale.ROOT, "search: n=%d Adam steps (lr %s, lambda %s), batches of %s rows; %d partitions;"
                         + " encoder timed on the test rows x %d per pass; speedup %.1fx, ROC-AUC search - encoder"
                         + " %.4f%n", model.spec().searchIterations(), model.spec().searchLearningRate(),
                 model.spec().lambda(), batch, partitions, copies, speedup,
@@ -199,8 +200,9 @@ final class BenchAnoGanJob extends SparkJob {
 
     /** Scores the cached rows through the score job's batch scorer and evaluates the scores against the labels. */
     private static EvaluationResult evaluate(Dataset<Row> test, ModelBundle bundle, AnoGanModel model, long rows,
-                                             int batch, Threshold threshold) {
-        Dataset<Row> kept = BatchScorer.scoreRaw(test, PASS, bundle.pipeline(), model, batch)
+                                             BatchRows batch, Threshold threshold) {
+        Dataset<Row> kept = BatchScorer.scoreRaw(test, PASS, bundle.pipeline(), model, batch,
+                        BatchScorer.Outputs.SCORE_ONLY)
                 .persist(StorageLevel.MEMORY_ONLY());
         try {
             long n = kept.count();
@@ -217,11 +219,12 @@ final class BenchAnoGanJob extends SparkJob {
 
     /** Rows/s of scoring {@code input} (only aggregating the scores), over passes lasting at least minSeconds. */
     private static double rate(org.apache.spark.sql.SparkSession spark, Dataset<Row> input, ModelBundle bundle,
-                               AnoGanModel model, long rows, int batch, double minSeconds) {
+                               AnoGanModel model, long rows, BatchRows batch, double minSeconds) {
         double seconds = 0;
         int passes = 0;
         do {
-            Dataset<Row> scored = BatchScorer.scoreRaw(input, PASS, bundle.pipeline(), model, batch);
+            Dataset<Row> scored = BatchScorer.scoreRaw(input, PASS, bundle.pipeline(), model, batch,
+                    BatchScorer.Outputs.SCORE_ONLY);
             long t0 = System.nanoTime();
             scored.agg(count("*"), sum(BatchScorer.SCORE)).first();
             seconds += secs(t0);

@@ -154,7 +154,7 @@ public class AnomalyDetectionModel extends Model<AnomalyDetectionModel> implemen
         List<String> pass = Arrays.asList(input.columns());
         String errors = getOrDefault(featureErrorsCol);
         // the per-feature errors when a column is named for them; no latent columns
-        ScoringOptions options = new ScoringOptions(ScoringOptions.batchSize(settings),
+        ScoringOptions options = new ScoringOptions(ScoringOptions.batchRows(settings),
                 new BatchScorer.Outputs(BatchScorer.LatentExport.NONE, !errors.isEmpty()));
         AnomalyModel m = model;
         Threshold t = threshold;

@@ -28,7 +28,7 @@ public interface ScoringSpec extends java.io.Serializable {
 
     /**
      * How {@code model} scores a table on the executors. The default scores every record on its own, in batches
-     * of {@link ScoringOptions#batchSize} rows, with the options' outputs.
+     * of {@link ScoringOptions#batchRows} rows, with the options' outputs.
      *
      * @param pipeline the bundle's preprocessing, for {@link RecordScorer#score} of raw rows
      */
@@ -36,13 +36,14 @@ public interface ScoringSpec extends java.io.Serializable {
         return new RecordScorer() {
             @Override
             public Dataset<Row> score(Dataset<Row> input, List<String> passColumns) {
-                return BatchScorer.scoreRaw(input, passColumns, pipeline, model, options.batchSize(),
+                return BatchScorer.scoreRaw(input, passColumns, pipeline, model, options.batchRows(),
                         options.outputs());
             }
 
             @Override
             public Dataset<Row> scoreFeatured(Dataset<Row> featured, List<String> passColumns) {
-                return BatchScorer.scoreVectors(featured, passColumns, model, options.batchSize());
+                return BatchScorer.scoreVectors(featured, passColumns, model, options.batchRows(),
+                        BatchScorer.Outputs.SCORE_ONLY);
             }
         };
     }

@@ -1,5 +1,7 @@
 package dev.lakead.models.ensemble;
 
+import dev.lakead.models.batch.BatchRows;
+
 import dev.lakead.config.Settings;
 import dev.lakead.models.AnomalyModel;
 import dev.lakead.models.LatentSpace;
@@ -66,13 +68,13 @@ public final class EnsembleFamily implements ModelFamily<EnsembleTraining> {
                 members.add(new Configured<>(ANOGAN, anogan.withSeed(anogan.seed() + i).withEncoderScoring()));
             }
         }
-        return new EnsembleTraining(spec, members, ScoringOptions.batchSize(settings));
+        return new EnsembleTraining(spec, members, ScoringOptions.batchRows(settings));
     }
 
     @Override
     public Trained train(Dataset<Row> features, EnsembleTraining training, TrainingOptions options) {
         EnsembleSpec spec = training.spec();
-        int batchSize = training.scoreBatchSize();
+        BatchRows batchSize = training.scoreBatchRows();
         List<AnomalyModel> members = new ArrayList<>();
         List<ScoreScale> scales = new ArrayList<>();
         List<double[]> errorWeights = new ArrayList<>();

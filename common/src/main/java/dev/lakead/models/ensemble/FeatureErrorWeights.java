@@ -1,5 +1,6 @@
 package dev.lakead.models.ensemble;
 
+import dev.lakead.models.batch.BatchRows;
 import dev.lakead.features.FeaturePipeline;
 import dev.lakead.models.AnomalyModel;
 import dev.lakead.models.batch.BatchScorer;
@@ -27,9 +28,9 @@ final class FeatureErrorWeights {
     }
 
     /** Mean error of each feature over the training rows, scored per partition on the executors. */
-    static double[] fromTrainingErrors(Dataset<Row> features, AnomalyModel member, int batchSize) {
+    static double[] fromTrainingErrors(Dataset<Row> features, AnomalyModel member, BatchRows batchRows) {
         Dataset<Row> scored = BatchScorer.scoreVectors(features.select(FeaturePipeline.FEATURES), List.of(), member,
-                batchSize, new BatchScorer.Outputs(BatchScorer.LatentExport.NONE, true));
+                batchRows, new BatchScorer.Outputs(BatchScorer.LatentExport.NONE, true));
         List<Row> means = scored.select(posexplode(col(BatchScorer.FEATURE_ERRORS)))
                 .groupBy("pos").agg(avg("col")).collectAsList(); // one row per feature
         double[] mean = new double[member.inputSize()];

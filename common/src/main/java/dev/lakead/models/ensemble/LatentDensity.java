@@ -1,5 +1,6 @@
 package dev.lakead.models.ensemble;
 
+import dev.lakead.models.batch.BatchRows;
 import dev.lakead.features.FeaturePipeline;
 import dev.lakead.models.AnomalyModel;
 import dev.lakead.models.batch.BatchScorer;
@@ -64,9 +65,9 @@ record LatentDensity(double[] mean, double[][] precision) implements java.io.Ser
      * covariance by MLlib) and the scale of those rows' distances, as the ensemble's latent term for that member.
      */
     static EnsembleModel.LatentTerm fitTerm(Dataset<Row> features, AnomalyModel member, double quantile,
-                                            int batchSize) {
+                                            BatchRows batchRows) {
         Dataset<Row> codes = BatchScorer.scoreVectors(features.select(FeaturePipeline.FEATURES), List.of(), member,
-                batchSize, new BatchScorer.Outputs(BatchScorer.LatentExport.VECTOR, false))
+                batchRows, new BatchScorer.Outputs(BatchScorer.LatentExport.VECTOR, false))
                 .select(BatchScorer.LATENT).persist(StorageLevel.MEMORY_AND_DISK());
         try {
             RowMatrix matrix = new RowMatrix(codes.javaRDD().map(r -> Vectors.fromML(r.getAs(0))).rdd());

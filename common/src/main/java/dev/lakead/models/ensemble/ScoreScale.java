@@ -1,5 +1,6 @@
 package dev.lakead.models.ensemble;
 
+import dev.lakead.models.batch.BatchRows;
 import dev.lakead.features.FeaturePipeline;
 import dev.lakead.models.AnomalyModel;
 import dev.lakead.models.batch.BatchScorer;
@@ -23,9 +24,9 @@ record ScoreScale(double centre, double spread) {
 
     /** Scores the training rows per partition on the executors and takes the two quantiles with Spark. */
     static ScoreScale fromTrainingScores(Dataset<Row> features, AnomalyModel member, double quantile,
-                                         int batchSize) {
+                                         BatchRows batchRows) {
         return fromScores(BatchScorer.scoreVectors(features.select(FeaturePipeline.FEATURES), List.of(), member,
-                batchSize), quantile);
+                batchRows, BatchScorer.Outputs.SCORE_ONLY), quantile);
     }
 
     /** The median and the quantile of a column of scores named {@link BatchScorer#SCORE}, by Spark. */

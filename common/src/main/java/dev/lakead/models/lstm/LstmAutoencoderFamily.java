@@ -1,5 +1,7 @@
 package dev.lakead.models.lstm;
 
+import dev.lakead.models.batch.BatchRows;
+
 import dev.lakead.LakeadException;
 import dev.lakead.config.Settings;
 import dev.lakead.features.DeviationFloor;
@@ -209,7 +211,7 @@ public final class LstmAutoencoderFamily implements ModelFamily<LstmFamilySpec> 
      * of the scores of the windows that cover it.
      */
     static Dataset<Row> scoreFeatured(Dataset<Row> featured, List<String> passColumns, AnomalyModel model,
-                                             TimeSeriesConfig series, int batch, BatchScorer.Outputs outputs) {
+                                             TimeSeriesConfig series, BatchRows batch, BatchScorer.Outputs outputs) {
         String entity = series.entity();
         int window = series.window();
         Dataset<Row> positioned = series.positions(featured).cache();

@@ -54,13 +54,13 @@ record TimeSeriesConfig(SeriesColumns columns, int window, int stride, double ma
             @Override
             public Dataset<Row> score(Dataset<Row> input, List<String> passColumns) {
                 return LstmAutoencoderFamily.scoreFeatured(pipeline.transform(input), passColumns, model,
-                        TimeSeriesConfig.this, options.batchSize(), options.outputs());
+                        TimeSeriesConfig.this, options.batchRows(), options.outputs());
             }
 
             @Override
             public Dataset<Row> scoreFeatured(Dataset<Row> featured, List<String> passColumns) {
                 return LstmAutoencoderFamily.scoreFeatured(featured, passColumns, model, TimeSeriesConfig.this,
-                        options.batchSize(), BatchScorer.Outputs.SCORE_ONLY);
+                        options.batchRows(), BatchScorer.Outputs.SCORE_ONLY);
             }
         };
     }
