@@ -24,7 +24,7 @@ import java.util.Map;
  * data), trained with MSE and Adam.
  */
 public record AutoencoderSpec(int inputSize, List<Integer> hiddenSizes, String outputActivation,
-                              double learningRate, double l2, long seed) {
+                              double learningRate, double l2, long seed) implements java.io.Serializable {
 
     public static AutoencoderSpec from(Settings settings, int inputSize, String scaler) {
         List<Integer> hidden = settings.integers("model.hidden-sizes");
