@@ -60,8 +60,8 @@ import static org.apache.spark.sql.functions.lit;
 
 /**
  * Issue 8's side-by-side performance run: scoring against the I/O floor, the compute bound and the chapter's PyTorch
- * model; training samples/s through the train step (train.engine, 1 and 2 workers; with the dense engine, DL4J's
- * training master on 2 workers beside it), single-JVM DL4J and PyTorch, each with its final loss and its share of the
+ * model; training samples/s through the train step (train.engine, 1 and 2 workers; the other engine on 2 workers
+ * beside it), single-JVM DL4J and PyTorch, each with its final loss and its share of the
  * training bound (sgemm rate / 3 x the forward FLOPs per sample); the sgemm rate everything is measured against. All
  * on the same generated rows, in one run.
  */
@@ -317,9 +317,9 @@ final class BenchPerfJob extends SparkJob {
         for (int workers : new int[]{1, 2}) {
             results.add(sparkTraining(spark, s, engine, workers, workers));
         }
-        if (TrainingOptions.from(s).denseEngine()) { // the DL4J training master beside it, for the record
-            results.add(sparkTraining(spark, s, TrainingOptions.DL4J, 2, 0));
-        }
+        // the other engine beside it, on 2 workers
+        results.add(sparkTraining(spark, s, TrainingOptions.from(s).denseEngine() ? TrainingOptions.DL4J
+                : TrainingOptions.DENSE, 2, 0));
         results.add(singleJvm(rawTrain, d, hidden, cores));
         JsonNode torch = pythonOrNull(out, script, "train", "--input", rawTrain.toString(), "--dim",
                 String.valueOf(d), "--hidden", join(hidden), "--batch", String.valueOf(batch), "--epochs",
