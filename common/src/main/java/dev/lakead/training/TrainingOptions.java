@@ -24,7 +24,7 @@ public record TrainingOptions(int epochs, int batchSizePerWorker, int averagingF
                            int earlyStoppingPatience, long seed, String storageLevelName, String checkpointDir,
                            int checkpointEvery) {
         this(epochs, batchSizePerWorker, averagingFrequency, workers, rddTrainingApproach, exportDirectory,
-                holdoutFraction, earlyStoppingPatience, seed, storageLevelName, checkpointDir, checkpointEvery, DL4J);
+                holdoutFraction, earlyStoppingPatience, seed, storageLevelName, checkpointDir, checkpointEvery, DENSE);
     }
 
     public TrainingOptions(int epochs, int batchSizePerWorker, int averagingFrequency, int workers,

@@ -21,8 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Dense Autoencoder (input = target), trained by DL4J's parameter-averaging training master, or with
- * {@code train.engine = dense} by {@link DenseAutoencoderTrainer} in our averaging rounds.
+ * Dense Autoencoder (input = target), trained by {@link DenseAutoencoderTrainer} in our averaging rounds, or by
+ * DL4J's parameter-averaging training master with {@code train.engine = dl4j}.
  */
 public final class AutoencoderFamily implements ModelFamily {
     private static final Logger LOG = LoggerFactory.getLogger(AutoencoderFamily.class);
