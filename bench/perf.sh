@@ -3,11 +3,13 @@
 #   sgemm 1024^3 (ND4J, PyTorch, numpy); per shape (64 and 784 features, 1,000,000 rows each): scoring rows/s
 #   (Parquet in -> Autoencoder -> Parquet out) against the I/O floor (Parquet features in -> score-shaped Parquet
 #   out, no network), the compute bound (sgemm rate / FLOPs per row) and the chapter's PyTorch model on the same
-#   rows; training samples/s and final loss (784 features): Spark training master with 1 and 2 workers, single-JVM
-#   DL4J, the chapter's PyTorch loop.
+#   rows; training samples/s, final loss and share of the training bound (sgemm rate / 3 x forward FLOPs per
+#   sample; 784 features): the train step with train.engine (default dense) on 1 and 2 workers and their ratio, the
+#   other engine on 2 workers, single-JVM DL4J, the chapter's PyTorch loop.
 # Usage: bench/perf.sh [rows]   (needs Debian's python3-torch and python3-numpy for the PyTorch columns;
 #                                installed here when missing and run as root)
-# Last line: perf scoring_vs_bound=<r> scoring_vs_pytorch=<r> training_vs_pytorch=<r> sgemm_gflops=<x>
+# Last line: perf scoring_vs_bound=<r> scoring_vs_pytorch=<r> training_vs_pytorch=<r> training_vs_bound=<r>
+#            sgemm_gflops=<x>   (training: the faster of the train step's 1- and 2-worker runs)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ROWS="${1:-1000000}"

@@ -10,6 +10,7 @@ import dev.lakead.pipeline.PreprocessStep;
 import dev.lakead.pipeline.ScoreStep;
 import dev.lakead.pipeline.TrainStep;
 import dev.lakead.training.TrainingHistory;
+import dev.lakead.training.TrainingOptions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.spark.TaskContext;
@@ -59,8 +60,10 @@ import static org.apache.spark.sql.functions.lit;
 
 /**
  * Issue 8's side-by-side performance run: scoring against the I/O floor, the compute bound and the chapter's PyTorch
- * model; training samples/s through the Spark training master (1 and 2 workers), single-JVM DL4J and PyTorch, each
- * with its final loss; the sgemm rate everything is measured against. All on the same generated rows, in one run.
+ * model; training samples/s through the train step (train.engine, 1 and 2 workers; the other engine on 2 workers
+ * beside it), single-JVM DL4J and PyTorch, each with its final loss and its share of the
+ * training bound (sgemm rate / 3 x the forward FLOPs per sample); the sgemm rate everything is measured against. All
+ * on the same generated rows, in one run.
  */
 @Command(name = "bench-perf", mixinStandardHelpOptions = true,
         description = {"Measure scoring and training against PyTorch and sgemm.",
@@ -104,8 +107,11 @@ final class BenchPerfJob extends SparkJob {
         }
     }
 
-    /** One trainer's numbers. */
-    private record Training(String name, double samplesPerSecond, double finalLoss) {
+    /** One trainer's numbers; {@code sparkWorkers} > 0 for the train step with the configured engine. */
+    private record Training(String name, double samplesPerSecond, double finalLoss, int sparkWorkers) {
+        Training(String name, double samplesPerSecond, double finalLoss) {
+            this(name, samplesPerSecond, finalLoss, 0);
+        }
     }
 
     @Override
@@ -151,19 +157,35 @@ final class BenchPerfJob extends SparkJob {
                     s.hidden(), s.ioFloor(), s.computeBound(), s.score(), s.pytorch(), s.vsBound(),
                     s.score() / s.pytorch(), s.flopsPerRow());
         }
-        out.printf("%n%-44s %14s %12s%n", "trainer (" + trainShape + " features, batch " + batch + ", " + epochs
-                + " epochs)", "samples/s", "final loss");
+        // one training step = forward + two backward products per layer: 3 x the forward pass's FLOPs
+        double trainingFlops = 3 * flopsPerRow(trainShape, scorings.stream().filter(x -> x.features() == trainShape)
+                .map(Scoring::hidden).findFirst().orElse(List.of()));
+        double trainingBound = sgemm.gemmPreallocated() * 1e9 / trainingFlops;
+        out.printf("%n%-52s %14s %12s %10s%n", "trainer (" + trainShape + " features, batch " + batch + ", " + epochs
+                + " epochs)", "samples/s", "final loss", "vs bound");
         for (Training t : trainings) {
-            out.printf("%-44s %,14.0f %12.6f%n", t.name(), t.samplesPerSecond(), t.finalLoss());
+            out.printf("%-52s %,14.0f %12.6f %10.2f%n", t.name(), t.samplesPerSecond(), t.finalLoss(),
+                    t.samplesPerSecond() / trainingBound);
         }
+        double oneWorker = sparkRate(trainings, 1);
+        double twoWorkers = sparkRate(trainings, 2);
+        out.printf("training bound %,.0f samples/s (%,.0f FLOPs/sample at %.1f GFLOP/s); spark 1 -> 2 workers:"
+                + " %,.0f -> %,.0f samples/s, %.2f x%n", trainingBound, trainingFlops, sgemm.gemmPreallocated(),
+                oneWorker, twoWorkers, twoWorkers / oneWorker);
         double worstVsBound = scorings.stream().mapToDouble(Scoring::vsBound).min().orElse(Double.NaN);
         double worstVsTorch = scorings.stream().mapToDouble(s -> s.score() / s.pytorch()).min().orElse(Double.NaN);
-        double bestSpark = trainings.stream().filter(t -> t.name().startsWith("spark"))
+        double bestSpark = trainings.stream().filter(t -> t.sparkWorkers() > 0)
                 .mapToDouble(Training::samplesPerSecond).max().orElse(Double.NaN);
         double torchTrain = trainings.stream().filter(t -> t.name().startsWith("pytorch"))
                 .mapToDouble(Training::samplesPerSecond).findFirst().orElse(Double.NaN);
-        out.printf("perf scoring_vs_bound=%.2f scoring_vs_pytorch=%.2f training_vs_pytorch=%.2f sgemm_gflops=%.1f%n",
-                worstVsBound, worstVsTorch, bestSpark / torchTrain, sgemm.gemmPreallocated());
+        out.printf("perf scoring_vs_bound=%.2f scoring_vs_pytorch=%.2f training_vs_pytorch=%.2f"
+                        + " training_vs_bound=%.2f sgemm_gflops=%.1f%n", worstVsBound, worstVsTorch,
+                bestSpark / torchTrain, bestSpark / trainingBound, sgemm.gemmPreallocated());
+    }
+
+    private static double sparkRate(List<Training> trainings, int workers) {
+        return trainings.stream().filter(t -> t.sparkWorkers() == workers).mapToDouble(Training::samplesPerSecond)
+                .findFirst().orElse(Double.NaN);
     }
 
     /**
@@ -291,12 +313,13 @@ final class BenchPerfJob extends SparkJob {
                 "train.batch-size-per-worker", String.valueOf(batch),
                 "train.averaging-frequency", "20",
                 "train.storage-level", "MEMORY_ONLY");
+        String engine = TrainingOptions.from(s).engine();
         for (int workers : new int[]{1, 2}) {
-            TrainStep.Result r = TrainStep.run(JobContext.of(spark, s.with("train.workers", String.valueOf(workers),
-                    "model.version", "w" + workers + "-" + System.currentTimeMillis())));
-            results.add(fromHistory("spark training master, " + workers + " worker" + (workers > 1 ? "s" : ""),
-                    r.trained().history()));
+            results.add(sparkTraining(spark, s, engine, workers, workers));
         }
+        // the other engine beside it, on 2 workers
+        results.add(sparkTraining(spark, s, TrainingOptions.from(s).denseEngine() ? TrainingOptions.DL4J
+                : TrainingOptions.DENSE, 2, 0));
         results.add(singleJvm(rawTrain, d, hidden, cores));
         JsonNode torch = pythonOrNull(out, script, "train", "--input", rawTrain.toString(), "--dim",
                 String.valueOf(d), "--hidden", join(hidden), "--batch", String.valueOf(batch), "--epochs",
@@ -306,6 +329,16 @@ final class BenchPerfJob extends SparkJob {
                     torch.get("samples_per_s").asDouble(), torch.get("final_loss").asDouble()));
         }
         return results;
+    }
+
+    /** The train step with {@code engine} on {@code workers}; {@code reported} as {@link Training#sparkWorkers()}. */
+    private Training sparkTraining(SparkSession spark, Settings s, String engine, int workers, int reported) {
+        TrainStep.Result r = TrainStep.run(JobContext.of(spark, s.with("train.workers", String.valueOf(workers),
+                "train.engine", engine, "model.version", engine + "-w" + workers + "-" + System.currentTimeMillis())));
+        String trainer = TrainingOptions.DENSE.equals(engine) ? "dense trainer, averaging rounds"
+                : "DL4J training master";
+        return new Training("spark " + trainer + ", " + workers + " worker" + (workers > 1 ? "s" : ""),
+                samplesPerSecond(r.trained().history()), finalLoss(r.trained().history()), reported);
     }
 
     /** DL4J's own fit loop on one JVM over the same rows, with every core. */
@@ -342,10 +375,14 @@ final class BenchPerfJob extends SparkJob {
         }
     }
 
-    private static Training fromHistory(String name, TrainingHistory h) {
+    private static double samplesPerSecond(TrainingHistory h) {
+        return h.epochs().stream().mapToDouble(TrainingHistory.Epoch::samplesPerSecond).average()
+                .orElse(Double.NaN);
+    }
+
+    private static double finalLoss(TrainingHistory h) {
         List<TrainingHistory.Epoch> ep = h.epochs();
-        double rate = ep.stream().mapToDouble(TrainingHistory.Epoch::samplesPerSecond).average().orElse(Double.NaN);
-        return new Training(name, rate, ep.isEmpty() ? Double.NaN : ep.get(ep.size() - 1).trainLoss());
+        return ep.isEmpty() ? Double.NaN : ep.get(ep.size() - 1).trainLoss();
     }
 
     /**

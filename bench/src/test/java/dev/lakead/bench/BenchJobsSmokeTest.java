@@ -100,7 +100,10 @@ class BenchJobsSmokeTest extends SparkTestSupport {
         Run r = bench("bench-perf", "--rows", "2000", "--shapes", "8", "--train-rows", "500", "--train-shape", "8",
                 "--epochs", "1", "--no-pytorch", "--workdir", path("perf"));
         r.assertLastLine("perf scoring_vs_bound=(" + NUMBER + ") scoring_vs_pytorch=(" + NUMBER
-                + ") training_vs_pytorch=(" + NUMBER + ") sgemm_gflops=(" + NUMBER + ")");
+                + ") training_vs_pytorch=(" + NUMBER + ") training_vs_bound=(" + NUMBER + ") sgemm_gflops=(" + NUMBER
+                + ")");
+        assertTrue(Pattern.compile("spark 1 -> 2 workers: \\S+ -> \\S+ samples/s, (" + NUMBER + ") x")
+                .matcher(r.out()).find(), r.out());
         // the CPU's vector extensions and the BLAS kernel in use, which decide the ratios on another machine
         assertTrue(Pattern.compile("cpu=.+ vector_extensions=\\S+ openblas_kernel=\\w+ \\(").matcher(r.out()).find(),
                 r.out());

@@ -1,9 +1,5 @@
 package dev.lakead.models;
 
-import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.conf.layers.BaseLayer;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -40,25 +36,16 @@ public final class DenseForward {
 
     /** The fast path for {@code network}, or empty when it holds anything but float dense/output layers. */
     public static Optional<DenseForward> of(MultiLayerNetwork network) {
-        int n = network.getnLayers();
-        if (network.getLayerWiseConfigurations().getDataType() != DataType.FLOAT) {
-            return Optional.empty();
-        }
-        INDArray[] w = new INDArray[n];
-        INDArray[] b = new INDArray[n];
-        IActivation[] a = new IActivation[n];
-        for (int i = 0; i < n; i++) {
-            Layer layer = network.getLayer(i);
-            org.deeplearning4j.nn.conf.layers.Layer conf = layer.conf().getLayer();
-            boolean dense = conf instanceof DenseLayer d && d.hasBias() || conf instanceof OutputLayer o && o.hasBias();
-            if (!dense || network.getLayerWiseConfigurations().getInputPreProcess(i) != null) {
-                return Optional.empty();
+        return DenseStack.of(network.getLayerWiseConfigurations()).map(stack -> {
+            int n = stack.layers();
+            INDArray[] w = new INDArray[n];
+            INDArray[] b = new INDArray[n];
+            for (int i = 0; i < n; i++) {
+                w[i] = network.getLayer(i).getParam("W");
+                b[i] = network.getLayer(i).getParam("b");
             }
-            w[i] = layer.getParam("W");
-            b[i] = layer.getParam("b");
-            a[i] = ((BaseLayer) conf).getActivationFn();
-        }
-        return Optional.of(new DenseForward(w, b, a));
+            return new DenseForward(w, b, stack.activations());
+        });
     }
 
     /** The network's output for {@code batch} [rows, inputs]; a new array, safe to keep. */

@@ -6,12 +6,26 @@ import org.apache.spark.storage.StorageLevel;
 
 /**
  * The train.* settings for distributed training. {@code checkpointDir} (empty = none) is where this training writes
- * its checkpoint every {@code checkpointEvery} epochs, and resumes from one it finds there.
+ * its checkpoint every {@code checkpointEvery} epochs, and resumes from one it finds there. {@code engine} is what
+ * trains a network DL4J could fit itself (the dense Autoencoder): {@link #DENSE} or {@link #DL4J}.
  */
 public record TrainingOptions(int epochs, int batchSizePerWorker, int averagingFrequency, int workers,
                               String rddTrainingApproach, String exportDirectory, double holdoutFraction,
                               int earlyStoppingPatience, long seed, String storageLevelName, String checkpointDir,
-                              int checkpointEvery) {
+                              int checkpointEvery, String engine) {
+
+    /** Our dense back-propagation in {@link AveragingTrainer}'s rounds, the trainer kept between rounds. */
+    public static final String DENSE = "dense";
+    /** DL4J's {@code MultiLayerNetwork.fit} in its Spark training master ({@link SparkNetworkTrainer}). */
+    public static final String DL4J = "dl4j";
+
+    public TrainingOptions(int epochs, int batchSizePerWorker, int averagingFrequency, int workers,
+                           String rddTrainingApproach, String exportDirectory, double holdoutFraction,
+                           int earlyStoppingPatience, long seed, String storageLevelName, String checkpointDir,
+                           int checkpointEvery) {
+        this(epochs, batchSizePerWorker, averagingFrequency, workers, rddTrainingApproach, exportDirectory,
+                holdoutFraction, earlyStoppingPatience, seed, storageLevelName, checkpointDir, checkpointEvery, DENSE);
+    }
 
     public TrainingOptions(int epochs, int batchSizePerWorker, int averagingFrequency, int workers,
                            String rddTrainingApproach, String exportDirectory, double holdoutFraction,
@@ -35,20 +49,32 @@ public record TrainingOptions(int epochs, int batchSizePerWorker, int averagingF
     public TrainingOptions withCheckpointPart(String part) {
         return checkpointDir.isBlank() ? this : new TrainingOptions(epochs, batchSizePerWorker, averagingFrequency,
                 workers, rddTrainingApproach, exportDirectory, holdoutFraction, earlyStoppingPatience, seed,
-                storageLevelName, checkpointDir + "/" + part, checkpointEvery);
+                storageLevelName, checkpointDir + "/" + part, checkpointEvery, engine);
+    }
+
+    /** The same options with another {@link #engine()}. */
+    public TrainingOptions withEngine(String other) {
+        return new TrainingOptions(epochs, batchSizePerWorker, averagingFrequency, workers, rddTrainingApproach,
+                exportDirectory, holdoutFraction, earlyStoppingPatience, seed, storageLevelName, checkpointDir,
+                checkpointEvery, other);
+    }
+
+    public boolean denseEngine() {
+        return DENSE.equals(engine);
     }
 
     /** The same options with another seed (an ensemble's members: model.seed + the member's index). */
     public TrainingOptions withSeed(long seed) {
         return new TrainingOptions(epochs, batchSizePerWorker, averagingFrequency, workers, rddTrainingApproach,
                 exportDirectory, holdoutFraction, earlyStoppingPatience, seed, storageLevelName, checkpointDir,
-                checkpointEvery);
+                checkpointEvery, engine);
     }
 
     /** The same options checkpointing to {@code dir} (the train step's folder when train.checkpoint-dir is empty). */
     public TrainingOptions withCheckpointDir(String dir) {
         return new TrainingOptions(epochs, batchSizePerWorker, averagingFrequency, workers, rddTrainingApproach,
-                exportDirectory, holdoutFraction, earlyStoppingPatience, seed, storageLevelName, dir, checkpointEvery);
+                exportDirectory, holdoutFraction, earlyStoppingPatience, seed, storageLevelName, dir, checkpointEvery,
+                engine);
     }
 
     public StorageLevel storageLevel() {
@@ -69,7 +95,8 @@ public record TrainingOptions(int epochs, int batchSizePerWorker, int averagingF
         return new TrainingOptions(s.positiveInt("train.epochs"), s.positiveInt("train.batch-size-per-worker"),
                 s.positiveInt("train.averaging-frequency"), workers, approach, exportDir, holdout,
                 Math.max(0, s.integer("train.early-stopping-patience")), NetworkSpec.seed(s),
-                storageLevel(s), checkpointDir(s), Math.max(0, s.integer("train.checkpoint-every")));
+                storageLevel(s), checkpointDir(s), Math.max(0, s.integer("train.checkpoint-every")),
+                s.choice("train.engine", DENSE, DL4J));
     }
 
     /** train.checkpoint-dir ("" = the train step's own folder under the model's versions). */

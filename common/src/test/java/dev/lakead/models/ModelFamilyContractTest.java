@@ -47,6 +47,7 @@ class ModelFamilyContractTest extends SparkTestSupport {
 
     static {
         CASES.put("autoencoder", new String[]{"model.type", "autoencoder"});
+        CASES.put("autoencoder-dense", new String[]{"model.type", "autoencoder", "train.engine", "dense"});
         CASES.put("vae", new String[]{"model.type", "vae"});
         CASES.put("anogan", new String[]{"model.type", "anogan", "model.anogan.encoder-epochs", "1",
                 "model.anogan.search-iterations", "5", "model.anogan.score", "encoder"});

@@ -72,7 +72,7 @@ public final class AnoGanFamily implements ModelFamily<AnoGanSpec> {
             TrainingOptions encoderOpt = new TrainingOptions(spec.encoderEpochs(), opt.batchSizePerWorker(),
                     opt.averagingFrequency(), opt.workers(), opt.rddTrainingApproach(), opt.exportDirectory(),
                     opt.holdoutFraction(), opt.earlyStoppingPatience(), opt.seed() + 1, opt.storageLevelName(),
-                    opt.checkpointDir(), opt.checkpointEvery()).withCheckpointPart("encoder");
+                    opt.checkpointDir(), opt.checkpointEvery(), opt.engine()).withCheckpointPart("encoder");
             LOG.info("AnoGAN encoder: {} -> {} -> {} with G and D frozen, {} epochs", inputSize, spec.encoderSizes(),
                     spec.latentSize(), spec.encoderEpochs());
             float[] encoderInit = new EncoderLocalTrainer(spec, generator, discriminator).params();

@@ -25,7 +25,7 @@ import java.util.Map;
  * data), trained with MSE and Adam.
  */
 public record AutoencoderSpec(int inputSize, List<Integer> hiddenSizes, String outputActivation,
-                              double learningRate, double l2, long seed) {
+                              double learningRate, double l2, long seed) implements java.io.Serializable {
 
     /** The spec for features of this width and scaling; the shared settings come from {@link NetworkSpec}. */
     public static AutoencoderSpec from(Settings settings, int inputSize, String scaler) {
