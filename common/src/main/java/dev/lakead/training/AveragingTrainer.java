@@ -1,10 +1,13 @@
 package dev.lakead.training;
 
 import dev.lakead.LakeadException;
+import dev.lakead.features.FeaturePipeline;
 import dev.lakead.models.TaskDevices;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,6 +96,21 @@ public final class AveragingTrainer {
             d[i] = v[i];
         }
         return d;
+    }
+
+    /**
+     * {@link #train} on the feature vectors of {@code features}, as the dense families train: a holdout of
+     * train.holdout-fraction (none when 0) and mini-batches of train.batch-size-per-worker rows.
+     */
+    public static Result trainOnFeatures(Dataset<Row> features, LocalTrainer.Factory factory, float[] initial,
+                                         TrainingOptions opt) {
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(features.sparkSession().sparkContext());
+        HoldoutSplit split = HoldoutSplit.of(features, opt);
+        JavaRDD<MiniBatch> train = DataSetRdds.miniBatches(split.train(), FeaturePipeline.FEATURES,
+                opt.batchSizePerWorker());
+        JavaRDD<MiniBatch> holdout = split.holdout() == null ? null
+                : DataSetRdds.miniBatches(split.holdout(), FeaturePipeline.FEATURES, opt.batchSizePerWorker());
+        return train(sc, train, holdout, factory, initial, opt);
     }
 
     public static Result train(JavaSparkContext sc, JavaRDD<MiniBatch> batches, JavaRDD<MiniBatch> holdoutBatches,

@@ -3,16 +3,10 @@ package dev.lakead.models.autoencoder;
 import dev.lakead.config.Settings;
 import dev.lakead.models.AnomalyModel;
 import dev.lakead.models.ModelFamily;
-import dev.lakead.features.FeaturePipeline;
 import dev.lakead.training.AveragingTrainer;
-import dev.lakead.training.DataSetRdds;
-import dev.lakead.training.HoldoutSplit;
-import dev.lakead.training.MiniBatch;
 import dev.lakead.training.SparkNetworkTrainer;
 import dev.lakead.training.TrainingHistory;
 import dev.lakead.training.TrainingOptions;
-import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -57,13 +51,7 @@ public final class AutoencoderFamily implements ModelFamily<AutoencoderSpec> {
      */
     private static TrainingHistory trainDense(MultiLayerNetwork network, AutoencoderSpec spec,
                                               Dataset<Row> features, TrainingOptions opt) {
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(features.sparkSession().sparkContext());
-        HoldoutSplit split = HoldoutSplit.of(features, opt);
-        JavaRDD<MiniBatch> train = DataSetRdds.miniBatches(split.train(), FeaturePipeline.FEATURES,
-                opt.batchSizePerWorker());
-        JavaRDD<MiniBatch> holdout = split.holdout() == null ? null
-                : DataSetRdds.miniBatches(split.holdout(), FeaturePipeline.FEATURES, opt.batchSizePerWorker());
-        AveragingTrainer.Result result = AveragingTrainer.train(sc, train, holdout,
+        AveragingTrainer.Result result = AveragingTrainer.trainOnFeatures(features,
                 () -> DenseAutoencoderTrainer.of(spec.configuration()).orElseThrow(),
                 network.params().toFloatVector(), opt);
         network.setParams(Nd4j.create(result.params(), new long[]{1, result.params().length}, 'c'));

@@ -1,16 +1,10 @@
 package dev.lakead.models.vae;
 
 import dev.lakead.config.Settings;
-import dev.lakead.features.FeaturePipeline;
 import dev.lakead.models.AnomalyModel;
 import dev.lakead.models.ModelFamily;
 import dev.lakead.training.AveragingTrainer;
-import dev.lakead.training.DataSetRdds;
-import dev.lakead.training.HoldoutSplit;
-import dev.lakead.training.MiniBatch;
 import dev.lakead.training.TrainingOptions;
-import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.slf4j.Logger;
@@ -41,14 +35,8 @@ public final class VaeFamily implements ModelFamily<VaeSpec> {
         LOG.info("VAE {} -> {} -> latent {} (beta {}, {} reconstruction, score {}, lr {})", spec.inputSize(),
                 spec.hiddenSizes(), spec.latentSize(), spec.beta(), spec.reconstruction(), spec.scoreMode(),
                 spec.learningRate());
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(features.sparkSession().sparkContext());
-        HoldoutSplit split = HoldoutSplit.of(features, opt);
-        JavaRDD<MiniBatch> train = DataSetRdds.miniBatches(split.train(), FeaturePipeline.FEATURES,
-                opt.batchSizePerWorker());
-        JavaRDD<MiniBatch> holdout = split.holdout() == null ? null
-                : DataSetRdds.miniBatches(split.holdout(), FeaturePipeline.FEATURES, opt.batchSizePerWorker());
         float[] initial = new VaeGraph(spec, null).params();
-        AveragingTrainer.Result result = AveragingTrainer.train(sc, train, holdout, () -> new VaeLocalTrainer(spec),
+        AveragingTrainer.Result result = AveragingTrainer.trainOnFeatures(features, () -> new VaeLocalTrainer(spec),
                 initial, opt);
         return new Trained(new VaeModel(spec, result.params()), result.history());
     }
