@@ -7,6 +7,7 @@ import dev.lakead.ml.AnomalyDetectionModel;
 import dev.lakead.ml.AnomalyDetector;
 import dev.lakead.pipeline.JobContext;
 import dev.lakead.pipeline.ScoreStep;
+import dev.lakead.scoring.RealtimeScorer;
 import dev.lakead.testing.JobChecks;
 import org.apache.spark.ml.evaluation.BinaryClassificationEvaluator;
 import org.apache.spark.sql.Dataset;
@@ -104,10 +105,17 @@ class LakeadExtensionsTest {
     private static void assertSameScores(Map<Long, Object[]> expected, Map<Long, Object[]> actual, double relTol,
                                          String what) {
         assertEquals(expected.keySet(), actual.keySet(), what + ": the same records");
+        double threshold = RealtimeScorer.load(bundle).threshold().value();
         expected.forEach((id, e) -> {
             double s = (double) e[0];
-            assertEquals(s, (double) actual.get(id)[0], relTol * Math.max(1, Math.abs(s)), what + " record " + id);
-            assertEquals(e[1], actual.get(id)[1], what + " decision of record " + id);
+            double other = (double) actual.get(id)[0];
+            assertEquals(s, other, relTol * Math.max(1, Math.abs(s)), what + " record " + id);
+            // two float paths (a batched gemm, a one-row one) may round a score at the threshold to either side:
+            // then, and only then, may the decisions differ
+            boolean straddles = Math.min(s, other) <= threshold && threshold < Math.max(s, other);
+            if (!straddles) {
+                assertEquals(e[1], actual.get(id)[1], what + " decision of record " + id);
+            }
         });
     }
 
