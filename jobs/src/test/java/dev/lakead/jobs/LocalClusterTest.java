@@ -58,6 +58,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LocalClusterTest {
     static final ObjectMapper JSON = new ObjectMapper();
+    /** The stage of a parameter-averaging round of the default (dense) training engine, where training tasks run. */
+    static final String TRAINING_ROUND = "treeAggregate at AveragingTrainer";
     static final String[] DEMO_ARGS = {"--rows-per-day", "2000", "--days", "4", "--train-days", "2",
             "--set", "train.epochs=3", "--set", "catalog.type=in-memory"};
 
@@ -110,7 +112,7 @@ class LocalClusterTest {
         }
         assertTrue(added.size() >= 2, "executors added: " + added);
         // parameter averaging really ran on both executors
-        Set<String> trainingExecutors = executorsOfStages(events, "ParameterAveragingTrainingMaster");
+        Set<String> trainingExecutors = executorsOfStages(events, TRAINING_ROUND);
         assertEquals(2, trainingExecutors.size(), "executors that ran training tasks: " + trainingExecutors);
         assertEquals(2, executorsOfStages(events, "ParquetTableFormat").size(), "executors that ran scoring tasks");
 
@@ -125,7 +127,7 @@ class LocalClusterTest {
     void scoringSurvivesAKilledExecutor() throws Exception {
         assertTrue(clusterDemo != null && Files.isDirectory(clusterDemo.resolve("models")), "needs test 1's bundle");
         Path output = work.resolve("scores-fault");
-        Run run = scoreAndThen(output, "kill-executor", (appId, driver) -> killAnExecutor(appId));
+        Run run = scoreAndThen(output, "kill-executor", (appId, driver, busy) -> killExecutor(appId, busy));
         assertEquals(0, run.exitCode, "score job after an executor was killed: " + run.describe());
         assertTrue(lostTasks(run.appId) > 0, "no scoring task was lost with the executor (killed too late?)");
         assertExactlyOnce(output);
@@ -142,9 +144,11 @@ class LocalClusterTest {
                 "--set", "catalog.type=in-memory", "--set", "train.workers=2",
                 "--set", "train.early-stopping-patience=0",
                 // one averaging round per epoch of small batches: each round's tasks run long enough to be hit
-                "--set", "train.batch-size-per-worker=8", "--set", "train.averaging-frequency=1000"};
-        Run run = submitAndThen("train", args, "treeAggregate at ParameterAveragingTrainingMaster",
-                "kill-executor-training", (appId, driver) -> killAnExecutor(appId));
+                "--set", "train.batch-size-per-worker=8", "--set", "train.averaging-frequency=1000",
+                // a wide network, so that a round of the dense engine lasts seconds, long enough to be hit
+                "--set", "model.hidden-sizes=[512,512,3]"};
+        Run run = submitAndThen("train", args, TRAINING_ROUND,
+                "kill-executor-training", (appId, driver, busy) -> killExecutor(appId, busy));
         assertEquals(0, run.exitCode, "train job after an executor was killed: " + run.describe());
         assertTrue(lostTasks(run.appId) > 0, "no training task was lost with the executor (killed too late?)");
         // the round was retried: every epoch ran and the bundle is complete and loads
@@ -160,7 +164,7 @@ class LocalClusterTest {
         assertTrue(Files.isDirectory(output), "needs test 2's score table");
         Map<String, Long> before = partitionFiles(output);
         assertFalse(before.isEmpty());
-        Run run = scoreAndThen(output, "kill-driver", (appId, driver) -> driver.destroyForcibly());
+        Run run = scoreAndThen(output, "kill-driver", (appId, driver, busy) -> driver.destroyForcibly());
         assertTrue(run.exitCode != 0, "the driver was killed, yet it exited 0");
         assertEquals(before, partitionFiles(output), "partition files changed by the interrupted job");
         assertExactlyOnce(output);
@@ -195,7 +199,7 @@ class LocalClusterTest {
                 "the driver was launched by a Worker: " + driver.launchCommand);
 
         List<JsonNode> events = events(driver.appId);
-        assertEquals(2, executorsOfStages(events, "ParameterAveragingTrainingMaster").size(),
+        assertEquals(2, executorsOfStages(events, TRAINING_ROUND).size(),
                 "executors that ran training tasks");
         assertEquals(2, executorsOfStages(events, "ParquetTableFormat").size(), "executors that ran scoring tasks");
         List<String> executorCommands = executorCommands(driver.appId);
@@ -240,7 +244,8 @@ class LocalClusterTest {
 
     // ---------------------------------------------------------------------------------------------------------
 
-    interface Action { void run(String appId, Process driver) throws Exception; }
+    /** What to do to a running application; {@code busy} is the id of an executor running a task of the stage. */
+    interface Action { void run(String appId, Process driver, String busy) throws Exception; }
 
     /** Rescores the demo lake into {@code output} with many small tasks; runs the action once scoring tasks run. */
     Run scoreAndThen(Path output, String name, Action action) throws Exception {
@@ -254,12 +259,12 @@ class LocalClusterTest {
         return submitAndThen("score", args, "ParquetTableFormat", name, action);
     }
 
-    /** Kills one executor JVM of the application (the Worker starts a new one). */
-    static void killAnExecutor(String appId) {
+    /** Kills the JVM of the application's executor {@code id} (the Worker starts a new one). */
+    static void killExecutor(String appId, String id) {
         ProcessHandle executor = ProcessHandle.allProcesses()
                 .filter(p -> p.info().commandLine().map(c -> c.contains("CoarseGrainedExecutorBackend")
-                        && c.contains(appId)).orElse(false))
-                .findFirst().orElseThrow(() -> new AssertionError("no executor JVM of " + appId));
+                        && c.contains(appId) && c.contains("--executor-id " + id + " ")).orElse(false))
+                .findFirst().orElseThrow(() -> new AssertionError("no JVM of executor " + id + " of " + appId));
         executor.destroyForcibly();
     }
 
@@ -302,7 +307,9 @@ class LocalClusterTest {
                             < st.path("numTasks").asInt();
                     if (st.path("name").asText().contains(stageName) && st.path("numActiveTasks").asInt() > 0
                             && (pending || !"score".equals(job))) {
-                        action.run(appId, driver);
+                        String busy = runningExecutor(http, uiPort, appId, st);
+                        if (busy == null) continue; // the tasks ended meanwhile
+                        action.run(appId, driver, busy);
                         acted = true;
                         break;
                     }
@@ -314,6 +321,17 @@ class LocalClusterTest {
         Run run = new Run(driver.exitValue(), Files.readString(out.toPath()), Files.readString(err.toPath()), appId);
         assertTrue(acted, name + ": no '" + stageName + "' stage was seen running; " + run.describe());
         return run;
+    }
+
+    /** An executor running a task of the stage right now, or null when none is. */
+    static String runningExecutor(HttpClient http, int uiPort, String appId, JsonNode stage) throws Exception {
+        JsonNode tasks = JSON.readTree(get(http, "http://127.0.0.1:" + uiPort + "/api/v1/applications/" + appId
+                + "/stages/" + stage.path("stageId").asInt() + "/" + stage.path("attemptId").asInt()
+                + "/taskList?length=10000"));
+        for (JsonNode t : tasks) {
+            if ("RUNNING".equals(t.path("status").asText())) return t.path("executorId").asText();
+        }
+        return null;
     }
 
     static String get(HttpClient http, String url) throws Exception {
