@@ -4,6 +4,7 @@ import dev.lakead.LakeadException;
 import dev.lakead.config.Settings;
 import dev.lakead.features.FeaturePipeline;
 import dev.lakead.features.FeatureSelection;
+import dev.lakead.models.batch.UnusableValues;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -21,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import static dev.lakead.io.ColumnRef.col;
 import static org.apache.spark.sql.functions.count;
@@ -106,8 +108,67 @@ public final class InputAudit {
         }
     }
 
-    /** The rows a job goes on with, and the report. */
-    public record Audited(Dataset<Row> rows, Report report) {
+    /**
+     * The rows a job goes on with, and the report: at once, or, for an audit {@link #countedBy counted by the
+     * scorer}, once the job's action over {@link #rows()} has run.
+     */
+    public static final class Audited {
+        private final Dataset<Row> rows;
+        private final Supplier<Report> pending;
+        private Report report;
+
+        Audited(Dataset<Row> rows, Report report) {
+            this.rows = rows;
+            this.report = report;
+            this.pending = null;
+        }
+
+        Audited(Dataset<Row> rows, Supplier<Report> pending) {
+            this.rows = rows;
+            this.pending = pending;
+        }
+
+        public Dataset<Row> rows() {
+            return rows;
+        }
+
+        public synchronized Report report() {
+            if (report == null) {
+                report = pending.get();
+            }
+            return report;
+        }
+    }
+
+    /**
+     * Whether a job that reads every raw feature value once (the score step's record scorer) can count the audit
+     * in that pass instead of one of its own: a typed input (Parquet, ORC, a catalog table: no line can be
+     * malformed) with input.malformed = impute (no row to drop or refuse before the pass).
+     */
+    public static boolean countableWhileScoring(TableReader.Table table, Settings s) {
+        return !table.source().text() && policy(s) == Policy.IMPUTE;
+    }
+
+    /**
+     * The audit of {@code table}'s {@code features}, counted into {@code counts} by the scorer while it reads the
+     * rows ({@link #countableWhileScoring}): its report is ready once the action that scores them has run. Saves a
+     * lake-scale score job a whole read of its input.
+     */
+    public static Audited countedBy(UnusableValues counts, TableReader.Table table, List<String> features,
+                                    Settings s) {
+        Policy policy = policy(s);
+        double bound = maxMalformedFraction(s);
+        TableReader.Source source = table.source();
+        return new Audited(table.rows(), () -> {
+            Map<String, Long> perFeature = new LinkedHashMap<>();
+            for (int i = 0; i < features.size(); i++) {
+                perFeature.put(features.get(i), counts.unusableValues(i));
+            }
+            Report report = new Report(source.path(), source.format(), policy, bound, counts.rows(), 0,
+                    counts.rowsWithUnusableValues(), perFeature, counts.rowsWithUnusableValues(), List.of());
+            LOG.info("Input audit of {} (counted while scoring): {}", source.path(), report.summary());
+            return report;
+        });
     }
 
     public static Policy policy(Settings s) {

@@ -155,7 +155,7 @@ public class AnomalyDetectionModel extends Model<AnomalyDetectionModel> implemen
         String errors = getOrDefault(featureErrorsCol);
         // the per-feature errors when a column is named for them; no latent columns
         ScoringOptions options = new ScoringOptions(ScoringOptions.batchRows(settings),
-                new BatchScorer.Outputs(BatchScorer.LatentExport.NONE, !errors.isEmpty()));
+                new BatchScorer.Outputs(BatchScorer.LatentExport.NONE, !errors.isEmpty()), null);
         AnomalyModel m = model;
         Threshold t = threshold;
         String mode = ScoreConfig.mode(settings);

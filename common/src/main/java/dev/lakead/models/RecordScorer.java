@@ -27,4 +27,13 @@ public interface RecordScorer {
      * {@link dev.lakead.features.FeaturePipeline#FEATURES}: prepared training rows, for thresholds and statistics.
      */
     Dataset<Row> scoreFeatured(Dataset<Row> featured, List<String> passColumns);
+
+    /**
+     * Whether {@link #score} counts the raw records it reads and their unusable feature values into
+     * {@link ScoringOptions#audit()}, so that the input needs no audit pass of its own. Scorers that transform the
+     * records before reading them (windows of a series) do not.
+     */
+    default boolean audits() {
+        return false;
+    }
 }

@@ -37,7 +37,12 @@ public interface ScoringSpec extends java.io.Serializable {
             @Override
             public Dataset<Row> score(Dataset<Row> input, List<String> passColumns) {
                 return BatchScorer.scoreRaw(input, passColumns, pipeline, model, options.batchRows(),
-                        options.outputs());
+                        options.outputs(), options.audit());
+            }
+
+            @Override
+            public boolean audits() {
+                return options.audit() != null;
             }
 
             @Override

@@ -10,6 +10,7 @@ import dev.lakead.models.ModelFamilies;
 import dev.lakead.models.ModelFamily;
 import dev.lakead.models.ScoringSpec;
 import dev.lakead.models.RecordScorer;
+import dev.lakead.models.batch.UnusableValues;
 import dev.lakead.table.ScoreTable;
 import dev.lakead.thresholds.AdaptiveThreshold;
 import dev.lakead.thresholds.Threshold;
@@ -67,8 +68,14 @@ public final class ScoreStep {
         LOG.info("Scoring with {} {} {} (threshold {})", bundle.metadata().modelType(), bundle.name(),
                 bundle.version(), threshold.describe());
         TableReader.Table table = TableReader.read(ctx.spark(), s);
-        InputAudit.Audited audited = InputAudit.audit(ctx.spark(), table, bundle.pipeline().columns(), s,
-                "the model's feature columns");
+        List<String> features = bundle.pipeline().columns();
+        ScoringSpec scoring = ModelFamilies.get(model.type()).scoring(s);
+        // the input audit counted in the scoring pass where the scorer reads the raw rows, else a pass of its own
+        UnusableValues counts = InputAudit.countableWhileScoring(table, s)
+                ? UnusableValues.register(ctx.spark().sparkContext(), features.size()) : null;
+        RecordScorer scorer = scoring.scorer(model, bundle.pipeline(), cfg.scoring().auditingInto(counts));
+        InputAudit.Audited audited = scorer.audits() ? InputAudit.countedBy(counts, table, features, s)
+                : InputAudit.audit(ctx.spark(), table, features, s, "the model's feature columns");
         TableReader.Table input = new TableReader.Table(audited.rows(), table.partitionColumns(), table.path(),
                 table.source());
         List<String> partitions = cfg.partitionColumns();
@@ -76,7 +83,6 @@ public final class ScoreStep {
         if (threshold.perSegment() && !keys.contains(threshold.segmentColumn())) {
             keys.add(threshold.segmentColumn()); // decides each record's threshold; kept in the output
         }
-        ScoringSpec scoring = ModelFamilies.get(model.type()).scoring(s);
         double halfLife = cfg.adaptiveHalfLife();
         java.util.Optional<ModelFamily.SeriesColumns> series = scoring.series();
         boolean adaptive = halfLife != 0 && series.isPresent(); // an entity's records in time order
@@ -89,7 +95,7 @@ public final class ScoreStep {
         }
         List<String> pass = passColumns(input.rows(), keys, partitions);
 
-        Dataset<Row> scored = scoring.scorer(model, bundle.pipeline(), cfg.scoring()).score(input.rows(), pass);
+        Dataset<Row> scored = scorer.score(input.rows(), pass);
         Instant scoredAt = Instant.now();
         Dataset<Row> out = withDecision(scored, bundle, threshold, Timestamp.from(scoredAt), pass, partitions);
         if (adaptive) {

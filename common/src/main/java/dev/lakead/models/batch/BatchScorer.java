@@ -99,13 +99,20 @@ public final class BatchScorer {
     /** As {@link #scoreRaw(Dataset, List, FeaturePipeline, AnomalyModel, int)}, with batches of {@code batchRows}. */
     public static Dataset<Row> scoreRaw(Dataset<Row> input, List<String> passColumns, FeaturePipeline pipeline,
                                         AnomalyModel model, BatchRows batchRows, Outputs outputs) {
+        return scoreRaw(input, passColumns, pipeline, model, batchRows, outputs, null);
+    }
+
+    /** As above, counting the rows read and their unusable feature values into {@code counts} (unless null). */
+    public static Dataset<Row> scoreRaw(Dataset<Row> input, List<String> passColumns, FeaturePipeline pipeline,
+                                        AnomalyModel model, BatchRows batchRows, Outputs outputs,
+                                        UnusableValues counts) {
         FeatureSelection.requireNumeric(input.schema(), pipeline.columns(), "the model's feature columns");
         List<Column> features = new ArrayList<>();
         for (String c : pipeline.columns()) {
             features.add(col(c).cast(DataTypes.DoubleType));
         }
-        return score(input, passColumns, features, FeatureReader.rawColumns(pipeline.plan()), model, batchRows,
-                outputs);
+        return score(input, passColumns, features, FeatureReader.rawColumns(pipeline.plan(), counts), model,
+                batchRows, outputs);
     }
 
     /** Scores rows that already carry the scaled vector column {@link FeaturePipeline#FEATURES}. */

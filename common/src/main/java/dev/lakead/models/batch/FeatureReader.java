@@ -99,4 +99,24 @@ public interface FeatureReader extends Serializable {
             }
         };
     }
+
+    /** {@link #rawColumns(ScalingPlan)}, counting the rows and their unusable values into {@code counts}. */
+    static FeatureReader rawColumns(ScalingPlan plan, UnusableValues counts) {
+        if (counts == null) {
+            return rawColumns(plan);
+        }
+        int width = plan.width();
+        return (row, first, dest, off) -> {
+            boolean any = false;
+            for (int j = 0; j < width; j++) {
+                double raw = row.isNullAt(first + j) ? Double.NaN : row.getDouble(first + j);
+                if (!Double.isFinite(raw)) {
+                    counts.unusable(j);
+                    any = true;
+                }
+                dest[off + j] = (float) plan.apply(j, raw);
+            }
+            counts.row(any);
+        };
+    }
 }
