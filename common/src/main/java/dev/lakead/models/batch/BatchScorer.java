@@ -107,11 +107,17 @@ public final class BatchScorer {
                                         AnomalyModel model, BatchRows batchRows, Outputs outputs,
                                         UnusableValues counts) {
         FeatureSelection.requireNumeric(input.schema(), pipeline.columns(), "the model's feature columns");
+        // columns are read as they are (a cast in the query would make Spark build a row per record), decimals
+        // cast to double
         List<Column> features = new ArrayList<>();
-        for (String c : pipeline.columns()) {
-            features.add(col(c).cast(DataTypes.DoubleType));
+        RawColumns.Kind[] kinds = new RawColumns.Kind[pipeline.columns().size()];
+        for (int j = 0; j < kinds.length; j++) {
+            String c = pipeline.columns().get(j);
+            kinds[j] = RawColumns.Kind.of(input.schema().apply(c).dataType());
+            features.add(kinds[j] != null ? col(c) : col(c).cast(DataTypes.DoubleType));
+            kinds[j] = kinds[j] != null ? kinds[j] : RawColumns.Kind.DOUBLE;
         }
-        return score(input, passColumns, features, FeatureReader.rawColumns(pipeline.plan(), counts), model,
+        return score(input, passColumns, features, FeatureReader.rawColumns(pipeline.plan(), kinds, counts), model,
                 batchRows, outputs);
     }
 
@@ -131,6 +137,25 @@ public final class BatchScorer {
     /** Which model scores a row: one model for all rows, or one per entity (read from a pass-through column). */
     interface ModelSource {
         AnomalyModel modelFor(InternalRow row);
+
+        /** Whether every row gets the same model, so that runs of rows can be read without asking. */
+        default boolean single() {
+            return false;
+        }
+
+        static ModelSource of(AnomalyModel model) {
+            return new ModelSource() {
+                @Override
+                public AnomalyModel modelFor(InternalRow row) {
+                    return model;
+                }
+
+                @Override
+                public boolean single() {
+                    return true;
+                }
+            };
+        }
     }
 
     /**
@@ -184,7 +209,7 @@ public final class BatchScorer {
         int width = model.inputSize();
         return select(input, passColumns, featureColumns, model, outputs, (rows, layout) -> {
             AnomalyModel taskModel = ExecutorModels.taskCopy(payload.value());
-            return new ScoredRows(rows, layout, row -> taskModel, reader, batchRows, width);
+            return new ScoredRows(rows, layout, ModelSource.of(taskModel), reader, batchRows, width);
         });
     }
 
@@ -230,7 +255,7 @@ public final class BatchScorer {
         for (int j = 0; j < passCount; j++) {
             passTypes[j] = in.schema().fields()[j].dataType();
         }
-        RDD<InternalRow> scored = in.queryExecution().toRdd().toJavaRDD().mapPartitions(
+        RDD<InternalRow> scored = ColumnarRows.mapPartitions(in,
                 (FlatMapFunction<Iterator<InternalRow>, InternalRow>) rows -> {
                     NativeThreads.use(threads);
                     TaskDevices.use(); // CUDA: this task's GPU (Spark's GPU scheduling); CPU: nothing

@@ -89,34 +89,25 @@ public interface FeatureReader extends Serializable {
     VectorUDT VECTORS = new VectorUDT();
     int VECTOR_FIELDS = 4;
 
-    /** Raw double columns, imputed and scaled with the bundle's {@link ScalingPlan}. */
-    static FeatureReader rawColumns(ScalingPlan plan) {
-        int width = plan.width();
-        return (row, first, dest, off) -> {
-            for (int j = 0; j < width; j++) {
-                double raw = row.isNullAt(first + j) ? Double.NaN : row.getDouble(first + j);
-                dest[off + j] = (float) plan.apply(j, raw);
-            }
-        };
+    /**
+     * Copies {@code count} rows of the batch from row {@code from}, columns from {@code firstColumn} on, into
+     * {@code dest} row after row, as {@link #read} does one row. Only readers of plain columns can.
+     */
+    default void readColumns(org.apache.spark.sql.vectorized.ColumnarBatch batch, int firstColumn, int from,
+                             int count, float[] dest, int destOffset) {
+        throw new UnsupportedOperationException(getClass().getName() + " reads rows only");
     }
 
-    /** {@link #rawColumns(ScalingPlan)}, counting the rows and their unusable values into {@code counts}. */
-    static FeatureReader rawColumns(ScalingPlan plan, UnusableValues counts) {
-        if (counts == null) {
-            return rawColumns(plan);
-        }
-        int width = plan.width();
-        return (row, first, dest, off) -> {
-            boolean any = false;
-            for (int j = 0; j < width; j++) {
-                double raw = row.isNullAt(first + j) ? Double.NaN : row.getDouble(first + j);
-                if (!Double.isFinite(raw)) {
-                    counts.unusable(j);
-                    any = true;
-                }
-                dest[off + j] = (float) plan.apply(j, raw);
-            }
-            counts.row(any);
-        };
+    /** Whether {@link #readColumns} works. */
+    default boolean readsColumns() {
+        return false;
+    }
+
+    /**
+     * Raw numeric columns (read as {@code kinds[j]}), imputed and scaled with the bundle's {@link ScalingPlan};
+     * the rows and their null, NaN and infinite values are counted into {@code counts} unless it is null.
+     */
+    static FeatureReader rawColumns(ScalingPlan plan, RawColumns.Kind[] kinds, UnusableValues counts) {
+        return new RawColumns(plan, kinds, counts);
     }
 }

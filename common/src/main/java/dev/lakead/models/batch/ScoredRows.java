@@ -76,6 +76,13 @@ final class ScoredRows implements Iterator<InternalRow> {
         AnomalyModel model = null;
         float[] host = batch.host();
         int rowSize = batch.rowSize();
+        if (input instanceof ColumnarRows.BatchRows columns && reader.readsColumns() && models.single()) {
+            // runs of a scan's column batches, copied column by column
+            while (n < batch.capacity() && columns.hasNext()) {
+                n += columns.take(batch.capacity() - n, reader, passCount, passColumns, passRows, n, host, rowSize);
+            }
+            model = models.modelFor(null);
+        }
         while ((lookahead != null || input.hasNext()) && n < batch.capacity()) {
             InternalRow r = lookahead != null ? lookahead : input.next();
             lookahead = null;

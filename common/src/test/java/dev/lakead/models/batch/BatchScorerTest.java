@@ -199,6 +199,42 @@ class BatchScorerTest extends SparkTestSupport {
         assertScoredLikeTheDriver(BatchScorer.scoreRaw(input, List.of("id"), pipeline, model, 64), N);
     }
 
+    /**
+     * A Parquet table partitioned by dt, with a float feature: scored from the scan's column batches (no row built
+     * per record), every row and its pass-through columns come out as the row path gives them, and so do the
+     * audit's counts.
+     */
+    @Test
+    void rawScoringFromColumnBatchesMatchesTheRowPath() {
+        String path = path("columnar.parquet");
+        input.withColumn("x3", col("x3").cast(DataTypes.FloatType)).write().mode("overwrite").partitionBy("dt")
+                .parquet(path);
+        Dataset<Row> parquet = spark.read().parquet(path);
+        Dataset<Row> rowsOnly = spark.createDataFrame(parquet.collectAsList(), parquet.schema()); // a row source
+        List<String> pass = List.of("id", "device", "dt");
+        assertTrue(ColumnarRows.readsBatches(parquet.select("id", "device", "dt", "x1", "x2", "x3", "x4")));
+        assertFalse(ColumnarRows.readsBatches(rowsOnly.select("id", "x1")));
+        assertFalse(ColumnarRows.readsBatches(parquet.select(col("id"), col("x1").plus(1))), "an expression");
+
+        assertTrue(ColumnarRows.readsBatches(parquet.select(col("id"), col("device"), col("dt"), col("x1"),
+                col("x2"), col("x3"), col("x4"))), "the scorer's own query: every feature as it is");
+        UnusableValues batchCounts = UnusableValues.register(spark.sparkContext(), FEATURES.size());
+        UnusableValues rowCounts = UnusableValues.register(spark.sparkContext(), FEATURES.size());
+        // one action each (an orderBy would also run the scorer to sample its range bounds, counting twice)
+        List<Row> viaBatches = new ArrayList<>(BatchScorer.scoreRaw(parquet, pass, pipeline, model,
+                BatchRows.fixed(64), BatchScorer.Outputs.SCORE_ONLY, batchCounts).collectAsList());
+        List<Row> viaRows = new ArrayList<>(BatchScorer.scoreRaw(rowsOnly, pass, pipeline, model,
+                BatchRows.fixed(64), BatchScorer.Outputs.SCORE_ONLY, rowCounts).collectAsList());
+        viaBatches.sort(java.util.Comparator.comparingLong(r -> r.getLong(0)));
+        viaRows.sort(java.util.Comparator.comparingLong(r -> r.getLong(0)));
+        assertEquals(N, viaBatches.size());
+        assertEquals(viaRows, viaBatches);
+        assertEquals(N, batchCounts.rows());
+        assertEquals((N + 16) / 17 + (N + 18) / 19 - (N + 322) / 323, batchCounts.rowsWithUnusableValues(),
+                "rows with a NaN x2 or a null x4");
+        assertEquals(Arrays.toString(rowCounts.value()), Arrays.toString(batchCounts.value()));
+    }
+
     /** Min-max and robust scaling (a constant column has zero range / IQR) applied in the batch == MLlib's. */
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(strings = {FeaturePreprocessor.MINMAX, FeaturePreprocessor.ROBUST})
