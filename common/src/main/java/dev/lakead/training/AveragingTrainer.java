@@ -49,9 +49,11 @@ public final class AveragingTrainer {
 
     /**
      * What one partition returns from a round (summed over partitions by the tree reduce): its parameters and
-     * optimiser state (to be averaged), rows seen, summed loss and summed loss components.
+     * optimiser state (to be averaged), rows seen, summed loss and summed loss components. Parameters travel and are
+     * summed as floats, as they are trained: half the bytes of doubles per round, and a sum over a few workers
+     * loses nothing a float mean would keep.
      */
-    record RoundResult(double[] params, double[] updater, int workers, long rows, double lossSum,
+    record RoundResult(float[] params, float[] updater, int workers, long rows, double lossSum,
                        List<String> componentNames, double[] components) implements Serializable {
         RoundResult plus(RoundResult o) {
             if (params == null) {
@@ -62,6 +64,17 @@ public final class AveragingTrainer {
             }
             return new RoundResult(sum(params, o.params), sum(updater, o.updater), workers + o.workers,
                     rows + o.rows, lossSum + o.lossSum, componentNames, sum(components, o.components));
+        }
+
+        private static float[] sum(float[] a, float[] b) {
+            if (a == null || b == null) {
+                return null;
+            }
+            float[] s = a.clone();
+            for (int i = 0; i < s.length; i++) {
+                s[i] += b[i];
+            }
+            return s;
         }
 
         private static double[] sum(double[] a, double[] b) {
@@ -75,27 +88,20 @@ public final class AveragingTrainer {
             return s;
         }
 
-        float[] mean(double[] sums) {
+        float[] mean(float[] sums) {
             if (sums == null) {
                 return null;
             }
             float[] m = new float[sums.length];
             for (int i = 0; i < m.length; i++) {
-                m[i] = (float) (sums[i] / workers);
+                m[i] = sums[i] / workers;
             }
             return m;
         }
     }
 
-    private static double[] widen(float[] v) {
-        if (v == null) {
-            return null;
-        }
-        double[] d = new double[v.length];
-        for (int i = 0; i < v.length; i++) {
-            d[i] = v[i];
-        }
-        return d;
+    private static float[] copy(float[] v) {
+        return v == null ? null : v.clone();
     }
 
     /**
@@ -259,8 +265,8 @@ public final class AveragingTrainer {
                 }
                 double loss = trainer.fit(mine, seed ^ (epoch * 7_919L + round * 104_729L + partition));
                 long rows = mine.stream().mapToLong(MiniBatch::rows).sum();
-                Iterator<RoundResult> one = List.of(new RoundResult(widen(trainer.params()),
-                        widen(trainer.updaterState()), 1, rows, loss, trainer.lossComponents(),
+                Iterator<RoundResult> one = List.of(new RoundResult(trainer.params().clone(),
+                        copy(trainer.updaterState()), 1, rows, loss, trainer.lossComponents(),
                         trainer.lastComponentSums())).iterator();
                 return one;
             }, false).treeAggregate(new RoundResult(null, null, 0, 0, 0, List.of(), null), RoundResult::plus, RoundResult::plus,
