@@ -214,10 +214,15 @@ final class BenchPerfJob extends SparkJob {
         try {
             // by reflection: the OpenBLAS binding is nd4j-native's runtime dependency, absent from CUDA builds
             Class<?> blas = Class.forName("org.bytedeco.openblas.global.openblas");
-            Object core = blas.getMethod("openblas_get_corename").invoke(null);
-            Object config = blas.getMethod("openblas_get_config").invoke(null);
-            kernel = core.getClass().getMethod("getString").invoke(core) + " ("
-                    + String.valueOf(config.getClass().getMethod("getString").invoke(config)).trim() + ")";
+            try { // the kernel chosen at run time, where the binding exposes it
+                Object core = blas.getMethod("openblas_get_corename").invoke(null);
+                Object config = blas.getMethod("openblas_get_config").invoke(null);
+                kernel = core.getClass().getMethod("getString").invoke(core) + " ("
+                        + String.valueOf(config.getClass().getMethod("getString").invoke(config)).trim() + ")";
+            } catch (NoSuchMethodException older) { // bytedeco 1.5.7: only the build's target core
+                kernel = "built for " + blas.getField("OPENBLAS_CHAR_CORENAME").get(null)
+                        + " (DYNAMIC_ARCH picks the kernel at load; OPENBLAS_VERBOSE=2 prints it)";
+            }
         } catch (Throwable e) { // another BLAS backend (CUDA) or no OpenBLAS binding
             kernel = "unknown (" + e + ")";
         }
