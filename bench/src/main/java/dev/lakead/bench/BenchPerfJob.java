@@ -220,8 +220,8 @@ final class BenchPerfJob extends SparkJob {
                 kernel = core.getClass().getMethod("getString").invoke(core) + " ("
                         + String.valueOf(config.getClass().getMethod("getString").invoke(config)).trim() + ")";
             } catch (NoSuchMethodException older) { // bytedeco 1.5.7: only the build's target core
-                kernel = "built for " + blas.getField("OPENBLAS_CHAR_CORENAME").get(null)
-                        + " (DYNAMIC_ARCH picks the kernel at load; OPENBLAS_VERBOSE=2 prints it)";
+                kernel = blas.getField("OPENBLAS_CHAR_CORENAME").get(null) + " (the binding's build target;"
+                        + " DYNAMIC_ARCH picks the kernel at load, OPENBLAS_VERBOSE=2 prints it)";
             }
         } catch (Throwable e) { // another BLAS backend (CUDA) or no OpenBLAS binding
             kernel = "unknown (" + e + ")";
