@@ -1,7 +1,6 @@
 package dev.lakead.models;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.concurrency.AffinityManager;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -10,8 +9,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.util.Optional;
 
 /**
- * Inference-only forward pass of a network made of dense layers: one {@code gemm} per layer into an f-order output
- * buffer kept between batches, then the bias and the layer's own activation in place.
+ * Inference-only forward pass of a network made of dense layers: one {@code gemm} per layer into an output buffer
+ * kept between batches, then the bias and the layer's own activation in place.
  *
  * <p>Why: {@code MultiLayerNetwork.output} reaches about a quarter of the BLAS's speed on these shapes (a 4096-row
  * batch through 784-256-128-64-128-256-784: 41k rows/s against 97k here, same results to the last bit; see
@@ -19,19 +18,18 @@ import java.util.Optional;
  * used, so this runs on every backend. Not thread-safe: one instance per model copy (one per Spark task).
  */
 public final class DenseForward {
-    private static final int ROW_BLOCK = 256;
     private final INDArray[] weights;
     private final INDArray[] biases;
-    private final IActivation[] activations;
+    private final DenseStack stack;
     private INDArray[] buffers;
     private long bufferRows = -1;
     private float[] outputCopy;
     private float[] inputCopy;
 
-    private DenseForward(INDArray[] weights, INDArray[] biases, IActivation[] activations) {
+    private DenseForward(INDArray[] weights, INDArray[] biases, DenseStack stack) {
         this.weights = weights;
         this.biases = biases;
-        this.activations = activations;
+        this.stack = stack;
     }
 
     /** The fast path for {@code network}, or empty when it holds anything but float dense/output layers. */
@@ -44,7 +42,7 @@ public final class DenseForward {
                 w[i] = network.getLayer(i).getParam("W");
                 b[i] = network.getLayer(i).getParam("b");
             }
-            return new DenseForward(w, b, stack.activations());
+            return new DenseForward(w, b, stack);
         });
     }
 
@@ -62,24 +60,21 @@ public final class DenseForward {
         INDArray out = run(batch);
         int n = (int) batch.size(0);
         int d = (int) batch.size(1);
-        outputCopy = hostCopy(out, outputCopy); // f-order: row i, column j at j * n + i
+        outputCopy = hostCopy(out, outputCopy); // c-order, as the input
         INDArray in = batch.dataType() == DataType.FLOAT && batch.ordering() == 'c' && !batch.isView()
                 ? batch : batch.castTo(DataType.FLOAT).dup('c');
         inputCopy = hostCopy(in, inputCopy);
         float[] o = outputCopy;
         float[] x = inputCopy;
         double[] sum = new double[n];
-        // in blocks of rows, so that the block's inputs (c-order) stay in cache while the outputs (f-order) are
-        // read column by column; each row's sum still runs over j in order
-        for (int start = 0; start < n; start += ROW_BLOCK) {
-            int end = Math.min(n, start + ROW_BLOCK);
+        for (int i = 0; i < n; i++) {
+            int row = i * d;
+            double s = 0;
             for (int j = 0; j < d; j++) {
-                int col = j * n;
-                for (int i = start; i < end; i++) {
-                    double diff = o[col + i] - x[i * d + j];
-                    sum[i] += diff * diff;
-                }
+                double diff = o[row + j] - x[row + j];
+                s += diff * diff;
             }
+            sum[i] = s;
         }
         for (int i = 0; i < n; i++) {
             sum[i] /= d;
@@ -99,13 +94,15 @@ public final class DenseForward {
         return dest;
     }
 
-    /** Runs the layers; returns the last layer's f-order buffer (overwritten by the next call). */
+    /** Runs the layers; returns the last layer's c-order buffer (overwritten by the next call). */
     private INDArray run(INDArray batch) {
         long rows = batch.size(0);
         if (rows != bufferRows) { // batches have one size, but for a partition's last one
             buffers = new INDArray[weights.length];
             for (int i = 0; i < weights.length; i++) {
-                buffers[i] = Nd4j.createUninitialized(DataType.FLOAT, new long[]{rows, weights[i].size(1)}, 'f');
+                // hidden layers f-order (gemm's own), the output c-order like the input rows it is compared with
+                char order = i == weights.length - 1 ? 'c' : 'f';
+                buffers[i] = Nd4j.createUninitialized(DataType.FLOAT, new long[]{rows, weights[i].size(1)}, order);
             }
             bufferRows = rows;
         }
@@ -113,7 +110,7 @@ public final class DenseForward {
         for (int i = 0; i < weights.length; i++) {
             Nd4j.gemm(in, weights[i], buffers[i], false, false, 1.0, 0.0);
             buffers[i].addiRowVector(biases[i]);
-            activations[i].getActivation(buffers[i], false);
+            stack.activate(i, buffers[i], buffers[i]);
             in = buffers[i];
         }
         return in;

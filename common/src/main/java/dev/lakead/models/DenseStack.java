@@ -6,7 +6,13 @@ import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.regularization.L2Regularization;
 import org.nd4j.linalg.learning.regularization.Regularization;
@@ -65,6 +71,25 @@ public record DenseStack(int[] inputs, int[] outputs, IActivation[] activations)
 
     public long parameterCount() {
         return weightOffset(layers());
+    }
+
+    /**
+     * Layer {@code i}'s activation of {@code pre} into {@code out} (the same array for in place): the plain ReLU and
+     * the sigmoid as one op each, which beside DL4J's copy-then-activate halves the passes over the buffer.
+     */
+    public void activate(int i, INDArray pre, INDArray out) {
+        IActivation a = activations[i];
+        if (a instanceof ActivationReLU relu && relu.getMax() == null && relu.getThreshold() == null
+                && relu.getNegativeSlope() == null) {
+            Nd4j.exec(new RectifiedLinear(pre, out, 0.0));
+        } else if (a instanceof ActivationSigmoid) {
+            Nd4j.exec(new Sigmoid(pre, out));
+        } else {
+            if (out != pre) {
+                out.assign(pre);
+            }
+            a.getActivation(out, false);
+        }
     }
 
     /** Multiply-adds of one row's forward pass, times two: 2·Σ in·out. */

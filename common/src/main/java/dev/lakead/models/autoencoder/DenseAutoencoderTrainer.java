@@ -1,6 +1,7 @@
 package dev.lakead.models.autoencoder;
 
 import dev.lakead.models.DenseStack;
+import dev.lakead.models.FlatAdam;
 import dev.lakead.training.LocalTrainer;
 import dev.lakead.training.MiniBatch;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -8,15 +9,13 @@ import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinearDerivative;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.Axpy;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.SubOp;
-import org.nd4j.linalg.api.ops.impl.updaters.AdamUpdater;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.BooleanIndexing;
-import org.nd4j.linalg.indexing.conditions.Conditions;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.lossfunctions.impl.LossMSE;
 
@@ -28,22 +27,22 @@ import java.util.Optional;
 /**
  * Trains the dense Autoencoder (MSE of the output against the input, Adam, L2 on the weights) by plain
  * back-propagation: per layer one {@code gemm} forward and two or three backward, into buffers kept between batches,
- * and one Adam op over the whole flat gradient, in place. It reproduces DL4J's {@code MultiLayerNetwork.fit} step
- * (the same loss scaling, division by the batch, L2 before the updater and native Adam op), so the parameters are
- * DL4J's flat vector ({@link DenseStack} says where each W and b lies) and go back into an ordinary network.
+ * and one Adam step over the whole flat gradient, in place ({@link FlatAdam}). It reproduces DL4J's
+ * {@code MultiLayerNetwork.fit} step (the same loss scaling, division by the batch, L2 before the updater, DL4J's
+ * Adam), so the parameters are DL4J's flat vector ({@link DenseStack} says where each W and b lies) and go back into
+ * an ordinary network.
  *
  * <p>Why: DL4J's fit allocates every activation, gradient and re-ordered product per iteration, and its Spark
  * training master rebuilds the network every round; this trainer lives in the executor between rounds
- * ({@link dev.lakead.training.AveragingTrainer}) with its Adam state. Only ND4J ops, so it runs on every backend.
- * Not thread-safe: one per Spark task.
+ * ({@link dev.lakead.training.AveragingTrainer}) with its Adam state. ND4J ops (and, on the CPU backend, a Java loop
+ * for Adam), so it runs on every backend. Not thread-safe: one per Spark task.
  */
 final class DenseAutoencoderTrainer implements LocalTrainer {
     private final DenseStack stack;
     private final DenseStack.Optimiser optimiser;
     private final INDArray params;   // [1, P], DL4J's layout
     private final INDArray gradient; // same layout; Adam turns it into the update in place
-    private final INDArray adamM;
-    private final INDArray adamV;
+    private final FlatAdam adam;
     private final INDArray[] weights;
     private final INDArray[] biases;
     private final INDArray[] weightGradients;
@@ -51,10 +50,6 @@ final class DenseAutoencoderTrainer implements LocalTrainer {
     private final INDArray[] flatWeights;          // W as a vector, for L2
     private final INDArray[] flatWeightGradients;
     private final Map<Integer, Buffers> buffers = new HashMap<>(); // by batch rows: full batches and a last one
-    private int iteration;
-    /** Steps between flushes of tiny Adam moments: β1 = 0.9 takes m from 1e-30 to subnormal in ~170 steps. */
-    private static final int FLUSH_EVERY = 32;
-    private static final double TINY_MOMENT = 1e-30;
 
     private DenseAutoencoderTrainer(DenseStack stack, DenseStack.Optimiser optimiser) {
         this.stack = stack;
@@ -62,8 +57,7 @@ final class DenseAutoencoderTrainer implements LocalTrainer {
         long p = stack.parameterCount();
         params = Nd4j.zeros(DataType.FLOAT, 1, p);
         gradient = Nd4j.zeros(DataType.FLOAT, 1, p);
-        adamM = Nd4j.zeros(DataType.FLOAT, 1, p);
-        adamV = Nd4j.zeros(DataType.FLOAT, 1, p);
+        adam = FlatAdam.of(optimiser, params, gradient);
         int n = stack.layers();
         weights = new INDArray[n];
         biases = new INDArray[n];
@@ -116,11 +110,13 @@ final class DenseAutoencoderTrainer implements LocalTrainer {
             delta = new INDArray[n];
             for (int i = 0; i < n; i++) {
                 long[] shape = {rows, stack.outputs()[i]};
-                pre[i] = Nd4j.createUninitialized(DataType.FLOAT, shape, 'f');
+                // the output layer in the input's row-major order: out - x over two orders took 10x as long
+                char order = i == n - 1 ? 'c' : 'f';
+                pre[i] = Nd4j.createUninitialized(DataType.FLOAT, shape, order);
                 // an identity layer's activation is its pre-activation
                 act[i] = stack.activations()[i] instanceof ActivationIdentity ? pre[i]
-                        : Nd4j.createUninitialized(DataType.FLOAT, shape, 'f');
-                delta[i] = Nd4j.createUninitialized(DataType.FLOAT, shape, 'f');
+                        : Nd4j.createUninitialized(DataType.FLOAT, shape, order);
+                delta[i] = Nd4j.createUninitialized(DataType.FLOAT, shape, order);
             }
             ones = Nd4j.ones(DataType.FLOAT, 1, rows);
         }
@@ -128,13 +124,8 @@ final class DenseAutoencoderTrainer implements LocalTrainer {
 
     private Buffers buffers(MiniBatch batch) {
         Buffers b = buffers.computeIfAbsent(batch.rows(), rows -> new Buffers(stack, rows));
-        b.input.data().setData(batch.data());
+        b.input.data().asNioFloat().put(0, batch.data()); // a bulk copy (DataBuffer.setData went value by value)
         return b;
-    }
-
-    /** Adam's first and second moments, [1, parameters] each (for tests). */
-    INDArray[] moments() {
-        return new INDArray[]{adamM, adamV};
     }
 
     /** Layer {@code i}'s W [in, out], a view of the flat parameters (for tests of the layout). */
@@ -147,13 +138,15 @@ final class DenseAutoencoderTrainer implements LocalTrainer {
     }
 
     @Override
-    public float[] params() {
-        return params.data().asFloat();
+    public float[] params() { // bulk copies: DataBuffer.asFloat and setData go value by value
+        float[] out = new float[(int) params.length()];
+        params.data().asNioFloat().get(0, out);
+        return out;
     }
 
     @Override
     public void setParams(float[] flat) {
-        params.data().setData(flat);
+        params.data().asNioFloat().put(0, flat);
     }
 
     @Override
@@ -182,7 +175,7 @@ final class DenseAutoencoderTrainer implements LocalTrainer {
         // DL4J's MSE gradient 2 (out - x) / width, divided by the batch as its updater does
         b.delta[last].muli(2.0 / ((double) rows * stack.outputs()[last]));
         for (int i = last; i >= 0; i--) {
-            INDArray dz = backpropActivation(stack.activations()[i], b.pre[i], b.delta[i]);
+            INDArray dz = backpropActivation(stack.activations()[i], b.pre[i], b.act[i], b.delta[i]);
             INDArray in = i == 0 ? b.input : b.act[i - 1];
             Nd4j.gemm(in, dz, weightGradients[i], true, false, 1.0, 0.0);
             Nd4j.gemm(b.ones, dz, biasGradients[i], false, false, 1.0, 0.0);
@@ -195,26 +188,8 @@ final class DenseAutoencoderTrainer implements LocalTrainer {
                 Nd4j.exec(new Axpy(flatWeights[i], flatWeightGradients[i], flatWeightGradients[i], optimiser.l2()));
             }
         }
-        Nd4j.exec(new AdamUpdater(gradient, adamV, adamM, optimiser.learningRate(), optimiser.beta1(),
-                optimiser.beta2(), optimiser.epsilon(), iteration));
-        params.subi(gradient);
-        iteration++;
-        if (iteration % FLUSH_EVERY == 0) {
-            flushTinyMoments();
-        }
+        adam.step();
         return loss;
-    }
-
-    /**
-     * Adam's moments of a parameter whose gradient has become zero (a dead ReLU unit's weights) decay geometrically
-     * (the first by β1 = 0.9 a step) into float's subnormal range within a thousand steps, where every arithmetic
-     * operation on them takes a slow microcode path: training slowed 3-4x from about the 700th step on (bench/README,
-     * perf.sh). Moments below 1e-30 are set to zero: the update they give, lr · m / (√v + ε) with ε = 1e-8, is
-     * below lr · 1e-22, and a √v below 1e-15 is nothing beside ε.
-     */
-    void flushTinyMoments() {
-        BooleanIndexing.replaceWhere(adamM, 0.0, Conditions.absLessThan(TINY_MOMENT));
-        BooleanIndexing.replaceWhere(adamV, 0.0, Conditions.absLessThan(TINY_MOMENT));
     }
 
     private void forward(Buffers b) {
@@ -223,8 +198,7 @@ final class DenseAutoencoderTrainer implements LocalTrainer {
             Nd4j.gemm(in, weights[i], b.pre[i], false, false, 1.0, 0.0);
             b.pre[i].addiRowVector(biases[i]);
             if (b.act[i] != b.pre[i]) {
-                b.act[i].assign(b.pre[i]);
-                stack.activations()[i].getActivation(b.act[i], true);
+                stack.activate(i, b.pre[i], b.act[i]);
             }
             in = b.act[i];
         }
@@ -252,10 +226,11 @@ final class DenseAutoencoderTrainer implements LocalTrainer {
     }
 
     /**
-     * dL/dz from dL/da, in the pre-activation's buffer where the activation allows: a plain ReLU through the same
-     * op DL4J uses (DL4J's own backprop allocates its result), an identity passes the gradient through.
+     * dL/dz from dL/da, in the pre-activation's buffer where the activation allows: a plain ReLU through the op DL4J
+     * uses, the sigmoid as a (1 - a) dL/da from its activation (ND4J's SigmoidDerivative recomputes the exponential:
+     * 5x as long), an identity passes the gradient through. DL4J's own backprop allocates its result.
      */
-    private static INDArray backpropActivation(IActivation a, INDArray pre, INDArray delta) {
+    private static INDArray backpropActivation(IActivation a, INDArray pre, INDArray act, INDArray delta) {
         if (a instanceof ActivationIdentity) {
             return delta;
         }
@@ -263,6 +238,9 @@ final class DenseAutoencoderTrainer implements LocalTrainer {
                 && relu.getNegativeSlope() == null) {
             Nd4j.exec(new RectifiedLinearDerivative(pre, delta, pre, 0.0));
             return pre;
+        }
+        if (a instanceof ActivationSigmoid) {
+            return pre.assign(act).rsubi(1.0).muli(act).muli(delta);
         }
         return a.backprop(pre, delta).getFirst();
     }

@@ -118,21 +118,4 @@ class DenseAutoencoderTrainerTest {
     }
 
     /** Moments below 1e-30 (bound for the subnormal range, where arithmetic is slow) become 0; others stay. */
-    @Test
-    void tinyAdamMomentsAreFlushedToZero() {
-        MultiLayerNetwork net = network(new AutoencoderSpec(WIDTH, List.of(16, 8, 3), "sigmoid", 1e-3, 0, 11));
-        DenseAutoencoderTrainer t = trainerFrom(net);
-        t.step(batches(1, 40, 3).get(0));
-        for (INDArray m : t.moments()) {
-            m.putScalar(0, 0, 1e-35f);
-            m.putScalar(0, 1, -1e-40f);
-            m.putScalar(0, 2, 1e-20f);
-        }
-        t.flushTinyMoments();
-        for (INDArray m : t.moments()) {
-            assertEquals(0f, m.getFloat(0, 0));
-            assertEquals(0f, m.getFloat(0, 1));
-            assertEquals(1e-20f, m.getFloat(0, 2));
-        }
-    }
 }
