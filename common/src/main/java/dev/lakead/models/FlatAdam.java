@@ -1,11 +1,10 @@
 package dev.lakead.models;
 
+import dev.lakead.training.TinyMoments;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.updaters.AdamUpdater;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.BooleanIndexing;
-import org.nd4j.linalg.indexing.conditions.Conditions;
 
 import java.nio.FloatBuffer;
 
@@ -19,9 +18,8 @@ import java.nio.FloatBuffer;
  * device. Not thread-safe.
  */
 public final class FlatAdam {
-    /** Steps between flushes of tiny moments: β1 = 0.9 takes m from 1e-30 to subnormal in ~170 steps. */
+    /** Steps between flushes of tiny moments ({@link TinyMoments}). */
     private static final int FLUSH_EVERY = 32;
-    private static final float TINY_MOMENT = 1e-30f;
 
     private final DenseStack.Optimiser optimiser;
     private final INDArray params;
@@ -59,13 +57,7 @@ public final class FlatAdam {
         }
     }
 
-    /**
-     * Adam's moments of a parameter whose gradient has become zero (a dead ReLU unit's weights) decay geometrically
-     * (the first by β1 = 0.9 a step) into float's subnormal range within a thousand steps, where every arithmetic
-     * operation on them takes a slow microcode path: training slowed 3-4x from about the 700th step on (bench/README,
-     * perf.sh). Moments below 1e-30 are set to zero: the update they give, lr · m / (√v + ε) with ε = 1e-8, is
-     * below lr · 1e-22, and a √v below 1e-15 is nothing beside ε.
-     */
+    /** Sets moments below 1e-30 to zero ({@link TinyMoments} says why); {@link #step} does it every 32 steps. */
     public void flushTinyMoments() {
         moments.flushTiny();
     }
@@ -132,16 +124,8 @@ public final class FlatAdam {
 
         @Override
         public void flushTiny() {
-            flush(m);
-            flush(v);
-        }
-
-        private void flush(float[] a) {
-            for (int i = 0; i < a.length; i++) {
-                if (Math.abs(a[i]) < TINY_MOMENT) {
-                    a[i] = 0f;
-                }
-            }
+            TinyMoments.flush(m);
+            TinyMoments.flush(v);
         }
 
         @Override
@@ -176,8 +160,8 @@ public final class FlatAdam {
 
         @Override
         public void flushTiny() {
-            BooleanIndexing.replaceWhere(m, 0.0, Conditions.absLessThan(TINY_MOMENT));
-            BooleanIndexing.replaceWhere(v, 0.0, Conditions.absLessThan(TINY_MOMENT));
+            TinyMoments.flush(m);
+            TinyMoments.flush(v);
         }
 
         @Override

@@ -184,6 +184,7 @@ public final class AveragingTrainer {
                     }
                     params = r.mean(r.params());
                     updater = r.mean(r.updater());
+                    TinyMoments.flush(updater); // the shared optimiser state (GAN, encoder): no subnormal moments
                     lossSum += r.lossSum();
                     seen += r.rows();
                     if (r.components() != null && r.components().length > 0) {

@@ -90,27 +90,14 @@ final class RawColumns implements FeatureReader {
         for (int tile = 0; tile < count; tile += TILE_ROWS) {
             int tileEnd = Math.min(count, tile + TILE_ROWS);
             for (int j = 0; j < width; j++) {
-                ColumnVector v = vectors[j];
-                boolean hasNulls = nulls[j];
-                Kind kind = kinds[j];
-                for (int i = tile, at = off + tile * width + j; i < tileEnd; i++, at += width) {
-                    int r = from + i;
-                    double raw;
-                    if (hasNulls && v.isNullAt(r)) {
-                        raw = Double.NaN;
-                    } else if (kind == Kind.DOUBLE) {
-                        raw = v.getDouble(r);
-                    } else if (kind == Kind.FLOAT) {
-                        raw = v.getFloat(r);
-                    } else {
-                        raw = kind == Kind.INT ? v.getInt(r) : kind == Kind.LONG ? v.getLong(r)
-                                : kind == Kind.SHORT ? v.getShort(r) : v.getByte(r);
-                    }
-                    if (counts != null && !Double.isFinite(raw)) {
-                        counts.unusable(j);
-                        unusableRows[i] = true;
-                    }
-                    dest[at] = (float) plan.apply(j, raw);
+                int at = off + tile * width + j;
+                // a float or double column without nulls in one tight loop; again with counting when it held a
+                // NaN or an infinity that the audit must count
+                boolean copied = !nulls[j] && (kinds[j] == Kind.FLOAT
+                        ? copyFloats(vectors[j], j, from + tile, from + tileEnd, dest, at)
+                        : kinds[j] == Kind.DOUBLE && copyDoubles(vectors[j], j, from + tile, from + tileEnd, dest, at));
+                if (!copied) {
+                    copyChecked(vectors[j], j, from, tile, tileEnd, dest, at);
                 }
             }
         }
@@ -118,6 +105,68 @@ final class RawColumns implements FeatureReader {
             for (int i = 0; i < count; i++) {
                 counts.row(unusableRows[i]);
             }
+        }
+    }
+
+    /**
+     * A float column's rows [from, to) scaled into every width-th place of dest from at (a non-finite value imputed);
+     * false when one was not finite and the audit counts such values, so that the caller copies again, counting.
+     */
+    private boolean copyFloats(ColumnVector v, int j, int from, int to, float[] dest, int at) {
+        double fill = plan.fill()[j];
+        double shift = plan.shift()[j];
+        double factor = plan.factor()[j];
+        double offset = plan.offset()[j];
+        boolean finite = true;
+        for (int r = from; r < to; r++, at += width) {
+            float x = v.getFloat(r);
+            boolean ok = Float.isFinite(x);
+            finite &= ok;
+            dest[at] = (float) (((ok ? x : fill) - shift) * factor + offset);
+        }
+        return finite || counts == null;
+    }
+
+    /** As {@link #copyFloats}, for a double column. */
+    private boolean copyDoubles(ColumnVector v, int j, int from, int to, float[] dest, int at) {
+        double fill = plan.fill()[j];
+        double shift = plan.shift()[j];
+        double factor = plan.factor()[j];
+        double offset = plan.offset()[j];
+        boolean finite = true;
+        for (int r = from; r < to; r++, at += width) {
+            double x = v.getDouble(r);
+            boolean ok = Double.isFinite(x);
+            finite &= ok;
+            dest[at] = (float) (((ok ? x : fill) - shift) * factor + offset);
+        }
+        return finite || counts == null;
+    }
+
+    /** Rows [from + tile, from + tileEnd) of column j of any kind, nulls and unusable values counted and imputed. */
+    private void copyChecked(ColumnVector v, int j, int from, int tile, int tileEnd, float[] dest, int at) {
+        boolean hasNulls = v.hasNull();
+        Kind kind = kinds[j];
+        for (int i = tile; i < tileEnd; i++, at += width) {
+            int r = from + i;
+            double raw;
+            if (hasNulls && v.isNullAt(r)) {
+                raw = Double.NaN;
+            } else {
+                raw = switch (kind) {
+                    case DOUBLE -> v.getDouble(r);
+                    case FLOAT -> v.getFloat(r);
+                    case LONG -> v.getLong(r);
+                    case INT -> v.getInt(r);
+                    case SHORT -> v.getShort(r);
+                    case BYTE -> v.getByte(r);
+                };
+            }
+            if (counts != null && !Double.isFinite(raw)) {
+                counts.unusable(j);
+                unusableRows[i] = true;
+            }
+            dest[at] = (float) plan.apply(j, raw);
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.lakead.models.vae;
 
 import dev.lakead.training.LocalTrainer;
 import dev.lakead.training.MiniBatch;
+import dev.lakead.training.TinyMoments;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -60,12 +61,25 @@ final class VaeLocalTrainer implements LocalTrainer {
             }
             graph.sd.fit(new MultiDataSet(new INDArray[]{x, eps}, new INDArray[0]));
         }
+        flushTinyMoments();
         // SameDiff reports no per-iteration loss without extra listeners: measure the round's batches after it
         double sum = 0;
         for (MiniBatch b : batches) {
             sum += loss(b, seed) * b.rows();
         }
         return sum;
+    }
+
+    /** SameDiff's Adam state, kept by this worker between rounds: no subnormal moments ({@link TinyMoments}). */
+    private void flushTinyMoments() {
+        if (graph.sd.getUpdaterMap() == null) {
+            return;
+        }
+        for (org.nd4j.linalg.learning.GradientUpdater<?> u : graph.sd.getUpdaterMap().values()) {
+            if (u.getState() != null) {
+                u.getState().values().forEach(TinyMoments::flush);
+            }
+        }
     }
 
     @Override

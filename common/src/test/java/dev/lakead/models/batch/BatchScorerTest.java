@@ -207,8 +207,10 @@ class BatchScorerTest extends SparkTestSupport {
     @Test
     void rawScoringFromColumnBatchesMatchesTheRowPath() {
         String path = path("columnar.parquet");
-        input.withColumn("x3", col("x3").cast(DataTypes.FloatType)).write().mode("overwrite").partitionBy("dt")
-                .parquet(path);
+        // x3 as a float with a NaN in rows that already have one in x2 (so the row count below holds)
+        input.withColumn("x3", org.apache.spark.sql.functions.when(col("id").mod(34).equalTo(0), Double.NaN)
+                        .otherwise(col("x3")).cast(DataTypes.FloatType))
+                .write().mode("overwrite").partitionBy("dt").parquet(path);
         Dataset<Row> parquet = spark.read().parquet(path);
         Dataset<Row> rowsOnly = spark.createDataFrame(parquet.collectAsList(), parquet.schema()); // a row source
         List<String> pass = List.of("id", "device", "dt");
@@ -233,6 +235,7 @@ class BatchScorerTest extends SparkTestSupport {
         assertEquals((N + 16) / 17 + (N + 18) / 19 - (N + 322) / 323, batchCounts.rowsWithUnusableValues(),
                 "rows with a NaN x2 or a null x4");
         assertEquals(Arrays.toString(rowCounts.value()), Arrays.toString(batchCounts.value()));
+        assertEquals((N + 33) / 34, batchCounts.unusableValues(FEATURES.indexOf("x3")), "NaN in the float x3");
     }
 
     /** Min-max and robust scaling (a constant column has zero range / IQR) applied in the batch == MLlib's. */
