@@ -127,7 +127,10 @@ final class RawColumns implements FeatureReader {
         return finite || counts == null;
     }
 
-    /** As {@link #copyFloats}, for a double column. */
+    /**
+     * As {@link #copyFloats}, for a double column. Two methods, not one with the type as a flag: a type test inside
+     * the loop kept the float copy at 6.1 ns a value against 2.1 (the JIT did not take it out of the loop).
+     */
     private boolean copyDoubles(ColumnVector v, int j, int from, int to, float[] dest, int at) {
         double fill = plan.fill()[j];
         double shift = plan.shift()[j];
