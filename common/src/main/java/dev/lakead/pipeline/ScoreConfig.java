@@ -6,6 +6,7 @@ import dev.lakead.table.ScoreTable;
 import dev.lakead.table.TableFormat;
 import dev.lakead.table.TableFormats;
 import dev.lakead.table.TableLocation;
+import dev.lakead.thresholds.AdaptiveThreshold;
 
 import java.util.List;
 
@@ -14,19 +15,18 @@ import java.util.List;
  *
  * @param mode             score.mode, trimmed and lower-case; "" = the bundle's own mode
  * @param scoring          score.batch-size and the optional outputs, which the model family's scorer uses
- * @param adaptiveHalfLife threshold.adaptive.half-life (0 = off)
- * @param adaptiveWarmup   threshold.adaptive.warmup
+ * @param adaptive         threshold.adaptive.* (the online re-adjustment of time series' thresholds)
  * @param table            where the score table is written (score.output-path, score.table-name)
  * @param format           score.table-format
  */
 public record ScoreConfig(String mode, List<String> partitionColumns, List<String> keyColumns,
-                          ScoringOptions scoring, double adaptiveHalfLife, long adaptiveWarmup,
+                          ScoringOptions scoring, AdaptiveThreshold.Rule adaptive,
                           TableLocation table, TableFormat format) {
 
     public static ScoreConfig from(Settings s) {
         return new ScoreConfig(mode(s), s.strings("score.partition-columns"),
                 keyColumns(s), ScoringOptions.from(s),
-                s.number("threshold.adaptive.half-life"), s.longValue("threshold.adaptive.warmup"),
+                AdaptiveThreshold.Rule.from(s),
                 ScoreTable.output(s), TableFormats.from(s));
     }
 

@@ -83,9 +83,8 @@ public final class ScoreStep {
         if (threshold.perSegment() && !keys.contains(threshold.segmentColumn())) {
             keys.add(threshold.segmentColumn()); // decides each record's threshold; kept in the output
         }
-        double halfLife = cfg.adaptiveHalfLife();
         java.util.Optional<ModelFamily.SeriesColumns> series = scoring.series();
-        boolean adaptive = halfLife != 0 && series.isPresent(); // an entity's records in time order
+        boolean adaptive = cfg.adaptive().on() && series.isPresent(); // an entity's records in time order
         if (adaptive) {
             for (String c : series.get().both()) {
                 if (!keys.contains(c)) {
@@ -99,7 +98,7 @@ public final class ScoreStep {
         Instant scoredAt = Instant.now();
         Dataset<Row> out = withDecision(scored, bundle, threshold, Timestamp.from(scoredAt), pass, partitions);
         if (adaptive) {
-            out = adaptive(out, series.get(), halfLife, cfg.adaptiveWarmup());
+            out = adaptive(out, series.get(), cfg.adaptive());
         }
 
         String path = cfg.table().path();
@@ -113,9 +112,8 @@ public final class ScoreStep {
      * time order, on the executors (one entity's records in one task, streamed, never collected); threshold,
      * is_anomaly and the normalised score become the adapted ones. The state starts afresh in every score run.
      */
-    static Dataset<Row> adaptive(Dataset<Row> table, ModelFamily.SeriesColumns series, double halfLife,
-                                 long warmup) {
-        AdaptiveThreshold.validate(halfLife, warmup);
+    static Dataset<Row> adaptive(Dataset<Row> table, ModelFamily.SeriesColumns series, AdaptiveThreshold.Rule rule) {
+        AdaptiveThreshold.validate(rule.halfLife(), rule.warmup());
         String entity = series.entity();
         String time = series.time();
         List<String> columns = Arrays.asList(table.columns());
@@ -146,7 +144,7 @@ public final class ScoreStep {
                 Object key = r.get(e);
                 if (state == null || !java.util.Objects.equals(key, current)) {
                     current = key;
-                    state = new AdaptiveThreshold(halfLife, warmup);
+                    state = rule.start();
                 }
                 if (r.isNullAt(sc) || r.isNullAt(th) || r.isNullAt(nz)) {
                     return r;

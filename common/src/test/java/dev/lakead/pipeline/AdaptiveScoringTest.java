@@ -3,6 +3,7 @@ package dev.lakead.pipeline;
 import dev.lakead.LakeadException;
 import dev.lakead.SparkTestSupport;
 import dev.lakead.config.Settings;
+import dev.lakead.thresholds.AdaptiveThreshold;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -45,7 +46,12 @@ class AdaptiveScoringTest extends SparkTestSupport {
     @Test
     void theAnomalyStaysFlaggedAndTheLastingNewLevelStopsAlarming() {
         Settings s = fastSettings().with("timeseries.entity-column", "entity", "timeseries.time-column", "seq");
-        Dataset<Row> adapted = ScoreStep.adaptive(table(), dev.lakead.models.ModelFamily.SeriesColumns.from(s), 50, 100).cache();
+        // the default level (geometric), half-life 50 records
+        AdaptiveThreshold.Rule rule = AdaptiveThreshold.Rule.from(s.with("threshold.adaptive.half-life", "50",
+                "threshold.adaptive.warmup", "100"));
+        assertEquals(AdaptiveThreshold.Level.GEOMETRIC, rule.level());
+        Dataset<Row> adapted = ScoreStep.adaptive(table(), dev.lakead.models.ModelFamily.SeriesColumns.from(s), rule)
+                .cache();
         assertEquals(1640, adapted.count());
         assertEquals(List.of(table().columns()), List.of(adapted.columns()));
         for (String e : List.of("a", "b")) {
@@ -63,7 +69,7 @@ class AdaptiveScoringTest extends SparkTestSupport {
     @Test
     void needsTheEntityAndTimeColumnsInTheScoreTable() {
         Settings s = fastSettings().with("timeseries.entity-column", "machine", "timeseries.time-column", "seq");
-        LakeadException e = assertThrows(LakeadException.class, () -> ScoreStep.adaptive(table(), dev.lakead.models.ModelFamily.SeriesColumns.from(s), 50, 100));
+        LakeadException e = assertThrows(LakeadException.class, () -> ScoreStep.adaptive(table(), dev.lakead.models.ModelFamily.SeriesColumns.from(s), new AdaptiveThreshold.Rule(50, 100, AdaptiveThreshold.Level.ARITHMETIC)));
         assertTrue(e.getMessage().contains("'machine'") && e.getMessage().contains("score.key-columns"),
                 e.getMessage());
     }

@@ -12,7 +12,7 @@ class AdaptiveThresholdTest {
     @Test
     void theThresholdFollowsTheScoreLevelAfterTheWarmup() {
         // half-life 1 record: L ← (L + x) / 2; warm-up 2 records
-        AdaptiveThreshold t = new AdaptiveThreshold(1, 2);
+        AdaptiveThreshold t = new AdaptiveThreshold(1, 2, AdaptiveThreshold.Level.ARITHMETIC);
         assertEquals(1.0, t.next(0.4), 0.0, "warm-up: the model's threshold");   // L = 0.4
         assertEquals(1.0, t.next(0.6), 0.0);                                      // L = 0.5 = reference
         assertEquals(1.0, t.next(2.5), 1e-12, "L = reference");                   // L = 1.5
@@ -25,8 +25,53 @@ class AdaptiveThresholdTest {
     }
 
     @Test
+    void theGeometricLevelFollowsTheRatioOfTheScores() {
+        // half-life 1 record: ln L ← (ln L + ln x) / 2; warm-up 2 records
+        AdaptiveThreshold t = new AdaptiveThreshold(1, 2, AdaptiveThreshold.Level.GEOMETRIC);
+        assertEquals(1.0, t.next(0.25), 0.0);                                     // L = 1/4
+        assertEquals(1.0, t.next(1.0), 0.0);                                      // L = 1/2 = reference
+        assertEquals(1.0, t.next(8.0), 1e-12, "L = reference");                   // L = 2
+        assertEquals(4.0, t.next(2.0), 1e-12, "2 / (1/2)");                       // L = 2
+        assertEquals(4.0, t.next(0.0), 1e-12, "a score of 0 counts as 1e-3");     // L = sqrt(2e-3)
+        assertEquals(1.0, t.next(Double.NaN), 1e-12, "never below the model's threshold; NaN changes nothing");
+    }
+
+    @Test
+    void aBurstOfHugeScoresDoesNotRaiseTheGeometricLevelOverTheAnomalyThatFollows() {
+        // normal at 0.5 of the threshold; an anomaly opens with 5 records at 100x, then stays at 3x for 50
+        int[] flagged = new int[2];
+        for (AdaptiveThreshold.Level level : AdaptiveThreshold.Level.values()) {
+            AdaptiveThreshold t = new AdaptiveThreshold(100, 200, level);
+            for (int i = 0; i < 200; i++) {
+                t.next(0.5);
+            }
+            for (int i = 0; i < 55; i++) {
+                double n = i < 5 ? 100 : 3;
+                flagged[level.ordinal()] += n > t.next(n) ? 1 : 0;
+            }
+        }
+        // arithmetic: L = 0.5 + 99.5 (1 - 2^(-5/100)) = 3.9 after the burst, so 3x is below 1 + (3.9 - 0.5);
+        // geometric: ln L - ln 0.5 = ln 200 (1 - 2^(-5/100)) = 0.18, a factor of 1.2
+        assertEquals(5, flagged[AdaptiveThreshold.Level.ARITHMETIC.ordinal()]);
+        assertEquals(55, flagged[AdaptiveThreshold.Level.GEOMETRIC.ordinal()]);
+    }
+
+    @Test
+    void aLastingShiftByAFactorRaisesTheGeometricThresholdByThatFactor() {
+        AdaptiveThreshold t = new AdaptiveThreshold(10, 20, AdaptiveThreshold.Level.GEOMETRIC);
+        for (int i = 0; i < 20; i++) {
+            t.next(0.4);
+        }
+        double factor = 0;
+        for (int i = 0; i < 1000; i++) {
+            factor = t.next(1.2);
+        }
+        assertEquals(3.0, factor, 1e-9, "1.2 / 0.4");
+    }
+
+    @Test
     void aShortAnomalyStaysFlaggedAndALastingShiftBecomesNormal() {
-        AdaptiveThreshold t = new AdaptiveThreshold(500, 100);
+        AdaptiveThreshold t = new AdaptiveThreshold(500, 100, AdaptiveThreshold.Level.GEOMETRIC);
         for (int i = 0; i < 400; i++) {
             t.next(0.5);
         }
@@ -46,8 +91,12 @@ class AdaptiveThresholdTest {
 
     @Test
     void validatesSettings() {
-        LakeadException e = assertThrows(LakeadException.class, () -> new AdaptiveThreshold(0, 10));
+        LakeadException e = assertThrows(LakeadException.class, () -> new AdaptiveThreshold(0, 10, AdaptiveThreshold.Level.GEOMETRIC));
         assertEquals(true, e.getMessage().contains("threshold.adaptive.half-life"));
-        assertThrows(LakeadException.class, () -> new AdaptiveThreshold(10, 0));
+        assertThrows(LakeadException.class, () -> new AdaptiveThreshold(10, 0, AdaptiveThreshold.Level.GEOMETRIC));
+        LakeadException level = assertThrows(LakeadException.class, () -> AdaptiveThreshold.Level.parse("median"));
+        assertEquals("Setting 'threshold.adaptive.level' must be geometric or arithmetic, got 'median'",
+                level.getMessage());
+        assertEquals(AdaptiveThreshold.Level.ARITHMETIC, AdaptiveThreshold.Level.parse(" Arithmetic"));
     }
 }
