@@ -42,9 +42,7 @@ class AdaptiveThresholdTest {
         int[] flagged = new int[2];
         for (AdaptiveThreshold.Level level : AdaptiveThreshold.Level.values()) {
             AdaptiveThreshold t = new AdaptiveThreshold(100, 200, level);
-            for (int i = 0; i < 200; i++) {
-                t.next(0.5);
-            }
+            feed(t, 0.5, 200);
             for (int i = 0; i < 55; i++) {
                 double n = i < 5 ? 100 : 3;
                 flagged[level.ordinal()] += n > t.next(n) ? 1 : 0;
@@ -59,22 +57,14 @@ class AdaptiveThresholdTest {
     @Test
     void aLastingShiftByAFactorRaisesTheGeometricThresholdByThatFactor() {
         AdaptiveThreshold t = new AdaptiveThreshold(10, 20, AdaptiveThreshold.Level.GEOMETRIC);
-        for (int i = 0; i < 20; i++) {
-            t.next(0.4);
-        }
-        double factor = 0;
-        for (int i = 0; i < 1000; i++) {
-            factor = t.next(1.2);
-        }
-        assertEquals(3.0, factor, 1e-9, "1.2 / 0.4");
+        feed(t, 0.4, 20);
+        assertEquals(3.0, feed(t, 1.2, 1000), 1e-9, "1.2 / 0.4");
     }
 
     @Test
     void aShortAnomalyStaysFlaggedAndALastingShiftBecomesNormal() {
         AdaptiveThreshold t = new AdaptiveThreshold(500, 100, AdaptiveThreshold.Level.GEOMETRIC);
-        for (int i = 0; i < 400; i++) {
-            t.next(0.5);
-        }
+        feed(t, 0.5, 400);
         int flagged = 0;
         for (int i = 0; i < 100; i++) { // an anomaly at 3x the threshold, 100 records (a fifth of the half-life)
             double factor = t.next(3.0);
@@ -98,5 +88,14 @@ class AdaptiveThresholdTest {
         assertEquals("Setting 'threshold.adaptive.level' must be geometric or arithmetic, got 'median'",
                 level.getMessage());
         assertEquals(AdaptiveThreshold.Level.ARITHMETIC, AdaptiveThreshold.Level.parse(" Arithmetic"));
+    }
+
+    /** {@code count} records of normalised score {@code n}; the factor in force for the last one. */
+    private static double feed(AdaptiveThreshold t, double n, int count) {
+        double factor = Double.NaN;
+        for (int i = 0; i < count; i++) {
+            factor = t.next(n);
+        }
+        return factor;
     }
 }
