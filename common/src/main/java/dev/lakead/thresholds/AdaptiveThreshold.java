@@ -1,6 +1,7 @@
 package dev.lakead.thresholds;
 
 import dev.lakead.LakeadException;
+import dev.lakead.config.Settings;
 
 import java.io.Serializable;
 
@@ -18,12 +19,11 @@ import java.io.Serializable;
  * barely moves L and stays detected; a state that lasts many half-lives becomes the new normal, as a retraining on
  * recent data would make it.
  *
- * <p>Why geometric by default: reconstruction errors are heavy-tailed. A few huge scores at an anomaly's start
- * raise the arithmetic mean by many times the threshold, so the rest of the anomaly goes unflagged; in the
- * geometric mean they count by their logarithm. A lasting shift of the normal level by a factor (the drift to
- * follow) raises the geometric threshold by that factor. On SKAB (bench/README.md) it raised F1 from 0.787 to
- * 0.802 with the default model and threshold (half-life 300), and to 0.825 with bench/skab.sh's. Uses no label.
- * Every record
+ * <p>Why geometric by default: reconstruction errors are heavy-tailed. A burst of huge scores (a spike, the start
+ * of an anomaly) raises the arithmetic mean by many times the threshold, and what follows goes unflagged; in the
+ * geometric mean it counts by its logarithm. A lasting shift of the normal level by a factor (the drift to follow)
+ * raises the geometric threshold by that factor. On SKAB (bench/README.md) it raised F1 from 0.787 to 0.802 with
+ * the default model and threshold (half-life 300), and to 0.825 with bench/skab.sh's. Uses no label. Every record
  * updates L, flagged or not: with DSPOT's rule (only unflagged records update the level) a lasting shift that is
  * flagged once would stay flagged for ever.
  */
@@ -49,7 +49,7 @@ public final class AdaptiveThreshold implements Serializable {
      * its own {@link AdaptiveThreshold} from it.
      */
     public record Rule(double halfLife, long warmup, Level level) implements Serializable {
-        public static Rule from(dev.lakead.config.Settings s) {
+        public static Rule from(Settings s) {
             Rule r = new Rule(s.number("threshold.adaptive.half-life"), s.longValue("threshold.adaptive.warmup"),
                     Level.parse(s.string("threshold.adaptive.level")));
             if (r.on()) {
