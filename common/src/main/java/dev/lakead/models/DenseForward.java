@@ -22,13 +22,17 @@ public final class DenseForward {
     private final INDArray[] biases;
     private final DenseStack stack;
     private INDArray[] buffers;
+    private INDArray ones; // [1, rows]: the bias as a rank-1 product
     private long bufferRows = -1;
     private float[] outputCopy;
     private float[] inputCopy;
 
     private DenseForward(INDArray[] weights, INDArray[] biases, DenseStack stack) {
         this.weights = weights;
-        this.biases = biases;
+        this.biases = new INDArray[biases.length];
+        for (int i = 0; i < biases.length; i++) { // [1, out] rows for the rank-1 product (DL4J's may be 1-D)
+            this.biases[i] = biases[i].reshape(1, biases[i].length());
+        }
         this.stack = stack;
     }
 
@@ -104,12 +108,14 @@ public final class DenseForward {
                 char order = i == weights.length - 1 ? 'c' : 'f';
                 buffers[i] = Nd4j.createUninitialized(DataType.FLOAT, new long[]{rows, weights[i].size(1)}, order);
             }
+            ones = Nd4j.ones(DataType.FLOAT, 1, rows);
             bufferRows = rows;
         }
         INDArray in = batch.dataType() == DataType.FLOAT ? batch : batch.castTo(DataType.FLOAT);
         for (int i = 0; i < weights.length; i++) {
-            Nd4j.gemm(in, weights[i], buffers[i], false, false, 1.0, 0.0);
-            buffers[i].addiRowVector(biases[i]);
+            // the bias first, as a rank-1 product (1 per row times b): cheaper than a broadcast add after
+            Nd4j.gemm(ones, biases[i], buffers[i], true, false, 1.0, 0.0);
+            Nd4j.gemm(in, weights[i], buffers[i], false, false, 1.0, 1.0);
             stack.activate(i, buffers[i], buffers[i]);
             in = buffers[i];
         }

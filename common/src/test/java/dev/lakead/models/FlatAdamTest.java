@@ -49,6 +49,23 @@ class FlatAdamTest {
     }
 
     @Test
+    void stepsFromParametersReplacedBetweenSteps() {
+        for (boolean inJava : new boolean[]{true, false}) {
+            INDArray params = Nd4j.ones(DataType.FLOAT, 1, 4);
+            INDArray gradient = Nd4j.ones(DataType.FLOAT, 1, 4);
+            FlatAdam adam = FlatAdam.of(ADAM, params, gradient, inJava);
+            adam.step();
+            params.assign(10); // a new average arrives
+            adam.paramsReplaced();
+            gradient.assign(1);
+            adam.step();
+            for (float p : params.toFloatVector()) { // Adam's first steps move by about the learning rate
+                assertEquals(10 - ADAM.learningRate(), p, 1e-3, inJava ? "heap" : "op");
+            }
+        }
+    }
+
+    @Test
     void tinyMomentsAreFlushedToZero() {
         for (boolean inJava : new boolean[]{true, false}) {
             FlatAdam adam = FlatAdam.of(ADAM, Nd4j.zeros(DataType.FLOAT, 1, 3), Nd4j.zeros(DataType.FLOAT, 1, 3),
