@@ -3,6 +3,7 @@ package dev.lakead.training;
 import dev.lakead.LakeadException;
 import dev.lakead.features.FeaturePipeline;
 import dev.lakead.models.TaskDevices;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -11,11 +12,12 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.reflect.ClassTag$;
+import scala.runtime.AbstractFunction2;
 
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +27,7 @@ import java.util.UUID;
 /**
  * Our own parameter-averaging rounds on Spark, for models DL4J's training master cannot drive: the driver
  * broadcasts the flat parameter vector, every partition (one per worker) fits {@code averagingFrequency} of its
- * mini-batches with its {@link LocalTrainer}, and the parameters are averaged with a tree reduce. An epoch is as
+ * mini-batches with its {@link LocalTrainer}, and the driver averages the parameters they return. An epoch is as
  * many rounds as it takes every worker to see each of its batches once (in a fresh order per epoch). A trainer
  * that exposes its optimiser state ({@link LocalTrainer#updaterState()}) has it averaged and broadcast with the
  * parameters; one that reports loss components (a GAN's D and G losses) has them logged and kept per round.
@@ -48,7 +50,7 @@ public final class AveragingTrainer {
     }
 
     /**
-     * What one partition returns from a round (summed over partitions by the tree reduce): its parameters and
+     * What one partition returns from a round (summed over partitions on the driver): its parameters and
      * optimiser state (to be averaged), rows seen, summed loss and summed loss components. Parameters travel and are
      * summed as floats, as they are trained: half the bytes of doubles per round, and a sum over a few workers
      * loses nothing a float mean would keep.
@@ -244,36 +246,71 @@ public final class AveragingTrainer {
     private static RoundResult round(JavaSparkContext sc, JavaRDD<MiniBatch> train, LocalTrainer.Factory factory,
                                      RoundInput input, String runId, int epoch, int round, TrainingOptions opt) {
         Broadcast<RoundInput> current = sc.broadcast(input);
-        int k = opt.averagingFrequency();
-        long seed = opt.seed();
         try {
-            return train.mapPartitionsWithIndex((partition, it) -> {
-                TaskDevices.use(); // CUDA: this task's GPU (Spark's GPU scheduling); CPU: nothing
-                List<MiniBatch> all = new ArrayList<>();
-                it.forEachRemaining(all::add);
-                // the same shuffled order for every round of this epoch on this partition
-                Collections.shuffle(all, new Random(seed * 31 + epoch * 1_000_003L + partition));
-                int from = round * k;
-                if (from >= all.size()) {
-                    return Collections.emptyIterator();
-                }
-                List<MiniBatch> mine = all.subList(from, Math.min(all.size(), from + k));
-                LocalTrainer trainer = WorkerTrainers.get(runId, partition, factory);
-                RoundInput in = current.value();
-                trainer.setParams(in.params());
-                if (in.updater() != null) {
-                    trainer.setUpdaterState(in.updater());
-                }
-                double loss = trainer.fit(mine, seed ^ (epoch * 7_919L + round * 104_729L + partition));
-                long rows = mine.stream().mapToLong(MiniBatch::rows).sum();
-                Iterator<RoundResult> one = List.of(new RoundResult(trainer.params().clone(),
-                        copy(trainer.updaterState()), 1, rows, loss, trainer.lossComponents(),
-                        trainer.lastComponentSums())).iterator();
-                return one;
-            }, false).treeAggregate(new RoundResult(null, null, 0, 0, 0, List.of(), null), RoundResult::plus, RoundResult::plus,
-                    2);
+            RoundResult[] parts = (RoundResult[]) sc.sc().runJob(train.rdd(),
+                    new RoundTask(current, factory, runId, epoch, round, opt.averagingFrequency(), opt.seed()),
+                    ClassTag$.MODULE$.apply(RoundResult.class));
+            RoundResult sum = new RoundResult(null, null, 0, 0, 0, List.of(), null);
+            for (RoundResult part : parts) {
+                sum = sum.plus(part);
+            }
+            return sum;
         } finally {
             current.destroy();
+        }
+    }
+
+    /**
+     * One partition's share of a round: its next {@code k} batches of this epoch's order, fitted from the broadcast
+     * parameters. A named class rather than a lambda: Spark's closure cleaner reads and parses the class file of
+     * every lambda passed to a job, 5 of a round's 12 ms of scheduling on a local machine (bench/README).
+     */
+    private static final class RoundTask extends AbstractFunction2<TaskContext, scala.collection.Iterator<MiniBatch>,
+            RoundResult> implements Serializable {
+        private final Broadcast<RoundInput> current;
+        private final LocalTrainer.Factory factory;
+        private final String runId;
+        private final int epoch;
+        private final int round;
+        private final int k;
+        private final long seed;
+
+        RoundTask(Broadcast<RoundInput> current, LocalTrainer.Factory factory, String runId, int epoch, int round,
+                  int k, long seed) {
+            this.current = current;
+            this.factory = factory;
+            this.runId = runId;
+            this.epoch = epoch;
+            this.round = round;
+            this.k = k;
+            this.seed = seed;
+        }
+
+        @Override
+        public RoundResult apply(TaskContext context, scala.collection.Iterator<MiniBatch> it) {
+            TaskDevices.use(); // CUDA: this task's GPU (Spark's GPU scheduling); CPU: nothing
+            int partition = context.partitionId();
+            List<MiniBatch> all = new ArrayList<>();
+            while (it.hasNext()) {
+                all.add(it.next());
+            }
+            // the same shuffled order for every round of this epoch on this partition
+            Collections.shuffle(all, new Random(seed * 31 + epoch * 1_000_003L + partition));
+            int from = round * k;
+            if (from >= all.size()) {
+                return new RoundResult(null, null, 0, 0, 0, List.of(), null);
+            }
+            List<MiniBatch> mine = all.subList(from, Math.min(all.size(), from + k));
+            LocalTrainer trainer = WorkerTrainers.get(runId, partition, factory);
+            RoundInput in = current.value();
+            trainer.setParams(in.params());
+            if (in.updater() != null) {
+                trainer.setUpdaterState(in.updater());
+            }
+            double loss = trainer.fit(mine, seed ^ (epoch * 7_919L + round * 104_729L + partition));
+            long rows = mine.stream().mapToLong(MiniBatch::rows).sum();
+            return new RoundResult(trainer.params().clone(), copy(trainer.updaterState()), 1, rows, loss,
+                    trainer.lossComponents(), trainer.lastComponentSums());
         }
     }
 
