@@ -9,7 +9,8 @@
 # Usage: bench/perf.sh [rows]   (needs Debian's python3-torch and python3-numpy for the PyTorch columns;
 #                                installed here when missing and run as root)
 # Last line: perf scoring_vs_bound=<r> scoring_vs_pytorch=<r> training_vs_pytorch=<r> training_vs_bound=<r>
-#            sgemm_gflops=<x>   (training: the faster of the train step's 1- and 2-worker runs)
+#            sgemm_gflops=<x>   (training: the faster of the train step's 1- and 2-worker runs; sgemm: the faster of
+#            its measurements at the start and, the JVM warm, after the trainers)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ROWS="${1:-1000000}"
