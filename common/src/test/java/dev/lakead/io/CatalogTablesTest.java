@@ -140,6 +140,12 @@ class CatalogTablesTest {
     }
 
     @Test
+    void trainingRoundsReturnTheirParametersDirectly() {
+        // a round's parameters (megabytes) go back with the task's status, not through the block manager
+        assertEquals("64m", spark.sparkContext().getConf().get("spark.task.maxDirectResultSize"));
+    }
+
+    @Test
     void anUnknownTableIsNamed() {
         LakeadException e = assertThrows(LakeadException.class, () -> TableReader.read(spark,
                 settings.with("input.table", "lake.nope")));
