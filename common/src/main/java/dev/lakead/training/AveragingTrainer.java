@@ -12,7 +12,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.collection.JavaConverters;
 import scala.reflect.ClassTag$;
+import scala.runtime.BoxedUnit;
 import scala.runtime.AbstractFunction2;
 
 import java.io.Serializable;
@@ -247,14 +249,21 @@ public final class AveragingTrainer {
                                      RoundInput input, String runId, int epoch, int round, TrainingOptions opt) {
         Broadcast<RoundInput> current = sc.broadcast(input);
         try {
-            RoundResult[] parts = (RoundResult[]) sc.sc().runJob(train.rdd(),
-                    new RoundTask(current, factory, runId, epoch, round, opt.averagingFrequency(), opt.seed()),
-                    ClassTag$.MODULE$.apply(RoundResult.class));
-            RoundResult sum = new RoundResult(null, null, 0, 0, 0, List.of(), null);
-            for (RoundResult part : parts) {
-                sum = sum.plus(part);
+            // each partition's result is added to the sum as it arrives (Spark calls the handler one at a time), so
+            // the driver holds the sum and a result or two, not every worker's parameters at once
+            RoundResult[] sum = {new RoundResult(null, null, 0, 0, 0, List.of(), null)};
+            List<Object> partitions = new ArrayList<>();
+            for (int i = 0; i < train.getNumPartitions(); i++) {
+                partitions.add(i);
             }
-            return sum;
+            scala.Function2<Object, RoundResult, BoxedUnit> add = (partition, part) -> {
+                sum[0] = sum[0].plus(part);
+                return BoxedUnit.UNIT;
+            };
+            sc.sc().runJob(train.rdd(),
+                    new RoundTask(current, factory, runId, epoch, round, opt.averagingFrequency(), opt.seed()),
+                    JavaConverters.asScalaBuffer(partitions).toSeq(), add, ClassTag$.MODULE$.apply(RoundResult.class));
+            return sum[0];
         } finally {
             current.destroy();
         }

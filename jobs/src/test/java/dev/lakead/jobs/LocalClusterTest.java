@@ -59,7 +59,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LocalClusterTest {
     static final ObjectMapper JSON = new ObjectMapper();
     /** The stage of a parameter-averaging round of the default (dense) training engine, where training tasks run. */
-    static final String TRAINING_ROUND = "treeAggregate at AveragingTrainer";
+    static final String TRAINING_ROUND = "runJob at AveragingTrainer";
     static final String[] DEMO_ARGS = {"--rows-per-day", "2000", "--days", "4", "--train-days", "2",
             "--set", "train.epochs=3", "--set", "catalog.type=in-memory"};
 

@@ -23,7 +23,7 @@ import java.util.Arrays;
  * AnoGAN (4.3) on Spark. DL4J's Spark training masters have no GAN trainer, so the GAN goes through our own
  * parameter-averaging rounds ({@link AveragingTrainer}): the driver broadcasts G's and D's parameters and Adam
  * state, every partition runs {@code train.averaging-frequency} alternating D/G steps on its shard
- * ({@link GanLocalTrainer}), and both networks (and their optimiser state) are averaged with treeAggregate. D's and
+ * ({@link GanLocalTrainer}), and both networks (and their optimiser state) are averaged on the driver. D's and
  * G's losses are logged per round and kept in the bundle's training history. Then, unless
  * {@code model.anogan.encoder-epochs} is 0, the encoder of Fast-AnoGAN is trained the same way with G and D frozen
  * ({@link EncoderLocalTrainer}), with the holdout rows for validation and early stopping.
