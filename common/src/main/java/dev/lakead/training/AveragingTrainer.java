@@ -59,6 +59,9 @@ public final class AveragingTrainer {
      */
     record RoundResult(float[] params, float[] updater, int workers, long rows, double lossSum,
                        List<String> componentNames, double[] components) implements Serializable {
+        /** No worker's result: the sum's start, and what a partition without batches left this round returns. */
+        static final RoundResult NONE = new RoundResult(null, null, 0, 0, 0, List.of(), null);
+
         RoundResult plus(RoundResult o) {
             if (params == null) {
                 return o;
@@ -251,7 +254,7 @@ public final class AveragingTrainer {
         try {
             // each partition's result is added to the sum as it arrives (Spark calls the handler one at a time), so
             // the driver holds the sum and a result or two, not every worker's parameters at once
-            RoundResult[] sum = {new RoundResult(null, null, 0, 0, 0, List.of(), null)};
+            RoundResult[] sum = {RoundResult.NONE};
             List<Object> partitions = new ArrayList<>();
             for (int i = 0; i < train.getNumPartitions(); i++) {
                 partitions.add(i);
@@ -307,7 +310,7 @@ public final class AveragingTrainer {
             Collections.shuffle(all, new Random(seed * 31 + epoch * 1_000_003L + partition));
             int from = round * k;
             if (from >= all.size()) {
-                return new RoundResult(null, null, 0, 0, 0, List.of(), null);
+                return RoundResult.NONE;
             }
             List<MiniBatch> mine = all.subList(from, Math.min(all.size(), from + k));
             LocalTrainer trainer = WorkerTrainers.get(runId, partition, factory);
