@@ -1,6 +1,7 @@
 package dev.lakead.models.autoencoder;
 
 import dev.lakead.models.DenseStack;
+import dev.lakead.models.FastSigmoid;
 import dev.lakead.models.FlatAdam;
 import dev.lakead.training.LocalTrainer;
 import dev.lakead.training.MiniBatch;
@@ -52,6 +53,8 @@ final class DenseAutoencoderTrainer implements LocalTrainer {
     private final INDArray[] flatWeights;          // W as a vector, for L2
     private final INDArray[] flatWeightGradients;
     private final Map<Integer, Buffers> buffers = new HashMap<>(); // by batch rows: full batches and a last one
+    // a sigmoid output layer on the CPU: its activation, error and derivative in one Java pass (FastSigmoid)
+    private final boolean sigmoidOutputInJava;
 
     private DenseAutoencoderTrainer(DenseStack stack, DenseStack.Optimiser optimiser) {
         this.stack = stack;
@@ -61,6 +64,7 @@ final class DenseAutoencoderTrainer implements LocalTrainer {
         gradient = Nd4j.zeros(DataType.FLOAT, 1, p);
         adam = FlatAdam.of(optimiser, params, gradient);
         int n = stack.layers();
+        sigmoidOutputInJava = stack.activations()[n - 1] instanceof ActivationSigmoid && Nd4j.getEnvironment().isCPU();
         weights = new INDArray[n];
         biases = new INDArray[n];
         weightGradients = new INDArray[n];
@@ -103,8 +107,10 @@ final class DenseAutoencoderTrainer implements LocalTrainer {
         final INDArray[] act;
         final INDArray[] delta;
         final INDArray ones;
+        final float[] outputHost; // the output layer's pre-activation, then its dL/dz (Java output pass)
+        final float[] errorHost;  // out - x (Java output pass)
 
-        Buffers(DenseStack stack, int rows) {
+        Buffers(DenseStack stack, int rows, boolean outputInJava) {
             int n = stack.layers();
             input = Nd4j.createUninitialized(DataType.FLOAT, new long[]{rows, stack.inputs()[0]}, 'c');
             pre = new INDArray[n];
@@ -121,11 +127,14 @@ final class DenseAutoencoderTrainer implements LocalTrainer {
                 delta[i] = Nd4j.createUninitialized(DataType.FLOAT, shape, order);
             }
             ones = Nd4j.ones(DataType.FLOAT, 1, rows);
+            int outputs = outputInJava ? rows * stack.outputs()[n - 1] : 0;
+            outputHost = new float[outputs];
+            errorHost = new float[outputs];
         }
     }
 
     private Buffers buffers(MiniBatch batch) {
-        Buffers b = buffers.computeIfAbsent(batch.rows(), rows -> new Buffers(stack, rows));
+        Buffers b = buffers.computeIfAbsent(batch.rows(), rows -> new Buffers(stack, rows, sigmoidOutputInJava));
         b.input.data().asNioFloat().put(0, batch.data()); // a bulk copy (DataBuffer.setData went value by value)
         return b;
     }
@@ -165,7 +174,7 @@ final class DenseAutoencoderTrainer implements LocalTrainer {
     public double loss(MiniBatch batch, long seed) {
         Buffers b = buffers(batch);
         forward(b);
-        return outputError(b, batch.rows()) + l2Score();
+        return outputError(b, batch) + l2Score();
     }
 
     /** One Adam step on one batch; returns its loss before the step, as DL4J's {@code score()} after a fit. */
@@ -173,13 +182,14 @@ final class DenseAutoencoderTrainer implements LocalTrainer {
         Buffers b = buffers(batch);
         forward(b);
         int rows = batch.rows();
-        double loss = outputError(b, rows) + l2Score();
+        double loss = outputError(b, batch) + l2Score();
         int last = stack.layers() - 1;
         // DL4J's MSE gradient 2 (out - x) / width, divided by the batch as its updater does: the factor rides on the
         // output layer's products (gemm's alpha) rather than a pass of its own over the widest buffer
         double outputScale = 2.0 / ((double) rows * stack.outputs()[last]);
         for (int i = last; i >= 0; i--) {
-            INDArray dz = backpropActivation(stack.activations()[i], b.pre[i], b.act[i], b.delta[i]);
+            INDArray dz = i == last && sigmoidOutputInJava ? b.pre[i] // outputError left dL/dz there
+                    : backpropActivation(stack.activations()[i], b.pre[i], b.act[i], b.delta[i]);
             INDArray in = i == 0 ? b.input : b.act[i - 1];
             double alpha = i == last ? outputScale : 1.0;
             Nd4j.gemm(in, dz, weightGradients[i], true, false, alpha, 0.0);
@@ -203,20 +213,64 @@ final class DenseAutoencoderTrainer implements LocalTrainer {
             // the bias first, as a rank-1 product (1 per row times b): cheaper than a broadcast add after
             Nd4j.gemm(b.ones, biases[i], b.pre[i], true, false, 1.0, 0.0);
             Nd4j.gemm(in, weights[i], b.pre[i], false, false, 1.0, 1.0);
-            if (b.act[i] != b.pre[i]) {
+            if (b.act[i] != b.pre[i] && !(i == stack.layers() - 1 && sigmoidOutputInJava)) {
                 stack.activate(i, b.pre[i], b.act[i]);
             }
             in = b.act[i];
         }
     }
 
-    /** Leaves out - x in the last delta buffer; returns the mean over rows of the mean squared error. */
-    private double outputError(Buffers b, int rows) {
+    /**
+     * Returns the mean over rows of the mean squared error, and leaves for the backward pass out - x in the last
+     * delta buffer or, with the output layer in Java, its dL/dz in the last pre-activation buffer.
+     */
+    private double outputError(Buffers b, MiniBatch batch) {
+        if (sigmoidOutputInJava) {
+            return sigmoidOutputError(b, batch);
+        }
+        int rows = batch.rows();
         int last = stack.layers() - 1;
         INDArray error = b.delta[last];
         Nd4j.exec(new SubOp(b.act[last], b.input, error));
         // BLAS's dot of the whole buffer with itself: a sixth of norm2's time (both ND4J, so on every backend)
         return Nd4j.getBlasWrapper().dot(error, error) / ((double) rows * stack.outputs()[last]);
+    }
+
+    /**
+     * The sigmoid output layer in one pass over host copies: a = σ(z), e = a - x, dL/dz = e a (1 - a) (DL4J's
+     * gradient before its 2 / width scale, which the backward products carry), written back over z. ND4J's sigmoid
+     * alone (2.3 ns a value) cost more than this whole pass with its two copies.
+     */
+    private double sigmoidOutputError(Buffers b, MiniBatch batch) {
+        int n = batch.rows() * batch.cols();
+        float[] z = b.outputHost;
+        float[] e = b.errorHost;
+        float[] x = batch.data();
+        INDArray pre = b.pre[stack.layers() - 1];
+        pre.data().asNioFloat().get(0, z, 0, n);
+        for (int i = 0; i < n; i++) { // no reduction in this loop, so that it vectorizes
+            float a = FastSigmoid.of(z[i]);
+            float err = a - x[i];
+            e[i] = err;
+            z[i] = err * a * (1 - a);
+        }
+        pre.data().asNioFloat().put(0, z, 0, n);
+        // Σ e² with four running sums: the dependency chain of one sum took longer than the pass above
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int i = 0;
+        for (; i + 3 < n; i += 4) {
+            s0 += e[i] * e[i];
+            s1 += e[i + 1] * e[i + 1];
+            s2 += e[i + 2] * e[i + 2];
+            s3 += e[i + 3] * e[i + 3];
+        }
+        for (; i < n; i++) {
+            s0 += e[i] * e[i];
+        }
+        return (s0 + s1 + s2 + s3) / n;
     }
 
     /** DL4J's L2 score term: ½ λ Σ W². */

@@ -4,14 +4,15 @@ import java.io.Serializable;
 
 /**
  * Rows per network call: a fixed count (score.batch-size = N), or adapted to the row's size (auto) so that a batch
- * holds about {@value #FLOATS_PER_BATCH} floats. Narrow tables want large batches: each batch costs a fixed number of
- * ND4J calls whatever its width, and at 64 features 4,096-row batches left those calls a large share of the time.
+ * holds about {@value #FLOATS_PER_BATCH} floats. Narrow tables want more rows per batch: each batch costs a fixed
+ * number of ND4J calls whatever its width. But not more floats: a batch and the layers' buffers should stay in a
+ * core's cache, and 8 MiB batches scored 10 % slower than 2 MiB ones at 64 features (bench/README, memory).
  *
  * @param fixedRows the explicit row count, or 0 to adapt
  */
 public record BatchRows(int fixedRows) implements Serializable {
-    /** 8 MiB of input floats: 32,768 rows of 64 features, 2,674 of 784; each task holds one such batch. */
-    public static final int FLOATS_PER_BATCH = 1 << 21;
+    /** 2 MiB of input floats: 8,192 rows of 64 features, 668 of 784; each task holds one such batch. */
+    public static final int FLOATS_PER_BATCH = 1 << 19;
     static final int MIN_ROWS = 64;
     static final int MAX_ROWS = 32_768;
     public static final BatchRows ADAPTIVE = new BatchRows(0);

@@ -13,7 +13,8 @@ class BatchRowsTest {
 
     @Test
     void adaptiveBatchesHoldAboutTheSameNumberOfFloatsWithinBounds() {
-        assertEquals(32_768, BatchRows.ADAPTIVE.rowsFor(64), "narrow rows: the upper bound");
+        assertEquals(8_192, BatchRows.ADAPTIVE.rowsFor(64));
+        assertEquals(32_768, BatchRows.ADAPTIVE.rowsFor(8), "narrow rows: the upper bound");
         assertEquals(BatchRows.FLOATS_PER_BATCH / 784, BatchRows.ADAPTIVE.rowsFor(784));
         assertEquals(BatchRows.FLOATS_PER_BATCH / (20 * 50), BatchRows.ADAPTIVE.rowsFor(20 * 50), "windows");
         assertEquals(64, BatchRows.ADAPTIVE.rowsFor(1_000_000), "very wide rows: the lower bound");
