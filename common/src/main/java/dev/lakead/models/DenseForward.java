@@ -76,20 +76,11 @@ public final class DenseForward {
         inputCopy = hostCopy(in, inputCopy);
         float[] o = outputCopy;
         float[] x = inputCopy;
-        double[] sum = new double[n];
+        double[] mse = new double[n];
         for (int i = 0; i < n; i++) {
-            int row = i * d;
-            double s = 0;
-            for (int j = 0; j < d; j++) {
-                double diff = o[row + j] - x[row + j];
-                s += diff * diff;
-            }
-            sum[i] = s;
+            mse[i] = SquaredError.sum(o, x, i * d, (i + 1) * d) / d;
         }
-        for (int i = 0; i < n; i++) {
-            sum[i] /= d;
-        }
-        return sum;
+        return mse;
     }
 
     /**

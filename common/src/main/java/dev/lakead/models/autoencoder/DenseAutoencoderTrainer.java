@@ -3,6 +3,7 @@ package dev.lakead.models.autoencoder;
 import dev.lakead.models.DenseStack;
 import dev.lakead.models.FastSigmoid;
 import dev.lakead.models.FlatAdam;
+import dev.lakead.models.SquaredError;
 import dev.lakead.training.LocalTrainer;
 import dev.lakead.training.MiniBatch;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -107,8 +108,8 @@ final class DenseAutoencoderTrainer implements LocalTrainer {
         final INDArray[] act;
         final INDArray[] delta;
         final INDArray ones;
-        final float[] outputHost; // the output layer's pre-activation, then its dL/dz (Java output pass)
-        final float[] errorHost;  // out - x (Java output pass)
+        final float[] gradientHost; // the output layer's pre-activation, then its dL/dz (Java output pass)
+        final float[] outputHost;   // its activation (Java output pass)
 
         Buffers(DenseStack stack, int rows, boolean outputInJava) {
             int n = stack.layers();
@@ -128,8 +129,8 @@ final class DenseAutoencoderTrainer implements LocalTrainer {
             }
             ones = Nd4j.ones(DataType.FLOAT, 1, rows);
             int outputs = outputInJava ? rows * stack.outputs()[n - 1] : 0;
+            gradientHost = new float[outputs];
             outputHost = new float[outputs];
-            errorHost = new float[outputs];
         }
     }
 
@@ -237,40 +238,24 @@ final class DenseAutoencoderTrainer implements LocalTrainer {
     }
 
     /**
-     * The sigmoid output layer in one pass over host copies: a = σ(z), e = a - x, dL/dz = e a (1 - a) (DL4J's
-     * gradient before its 2 / width scale, which the backward products carry), written back over z. ND4J's sigmoid
-     * alone (2.3 ns a value) cost more than this whole pass with its two copies.
+     * The sigmoid output layer in one pass over host copies: a = σ(z), dL/dz = (a - x) a (1 - a) (DL4J's gradient
+     * before its 2 / width scale, which the backward products carry), written back over z. ND4J's sigmoid alone
+     * (2.3 ns a value) cost more than this whole pass with its two copies.
      */
     private double sigmoidOutputError(Buffers b, MiniBatch batch) {
         int n = batch.rows() * batch.cols();
-        float[] z = b.outputHost;
-        float[] e = b.errorHost;
+        float[] z = b.gradientHost;
+        float[] out = b.outputHost;
         float[] x = batch.data();
         INDArray pre = b.pre[stack.layers() - 1];
         pre.data().asNioFloat().get(0, z, 0, n);
         for (int i = 0; i < n; i++) { // no reduction in this loop, so that it vectorizes
             float a = FastSigmoid.of(z[i]);
-            float err = a - x[i];
-            e[i] = err;
-            z[i] = err * a * (1 - a);
+            out[i] = a;
+            z[i] = (a - x[i]) * a * (1 - a);
         }
         pre.data().asNioFloat().put(0, z, 0, n);
-        // Σ e² with four running sums: the dependency chain of one sum took longer than the pass above
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        int i = 0;
-        for (; i + 3 < n; i += 4) {
-            s0 += e[i] * e[i];
-            s1 += e[i + 1] * e[i + 1];
-            s2 += e[i + 2] * e[i + 2];
-            s3 += e[i + 3] * e[i + 3];
-        }
-        for (; i < n; i++) {
-            s0 += e[i] * e[i];
-        }
-        return (s0 + s1 + s2 + s3) / n;
+        return SquaredError.sum(out, x, 0, n) / n;
     }
 
     /** DL4J's L2 score term: ½ λ Σ W². */
