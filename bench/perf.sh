@@ -4,8 +4,9 @@
 #   (Parquet in -> Autoencoder -> Parquet out) against the I/O floor (Parquet features in -> score-shaped Parquet
 #   out, no network), the compute bound (sgemm rate / FLOPs per row) and the chapter's PyTorch model on the same
 #   rows; training samples/s, final loss and share of the training bound (sgemm rate / 3 x forward FLOPs per
-#   sample; 784 features): the train step with train.engine (default dense) on 1 and 2 workers and their ratio, the
-#   other engine on 2 workers, single-JVM DL4J, the chapter's PyTorch loop.
+#   sample; 784 features): the train step with train.engine (default dense) on 1 and 2 workers and their ratio
+#   (after one untimed warm-up run of it: the JIT), the other engine on 2 workers, single-JVM DL4J, the chapter's
+#   PyTorch loop.
 # Usage: bench/perf.sh [rows]   (needs Debian's python3-torch and python3-numpy for the PyTorch columns;
 #                                installed here when missing and run as root)
 # Last line: perf scoring_vs_bound=<r> scoring_vs_pytorch=<r> training_vs_pytorch=<r> training_vs_bound=<r>
