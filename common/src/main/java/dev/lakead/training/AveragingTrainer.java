@@ -55,13 +55,15 @@ public final class AveragingTrainer {
      * What one partition returns from a round (summed over partitions on the driver): its parameters and
      * optimiser state (to be averaged), rows seen, summed loss and summed loss components. Parameters travel and are
      * summed as floats, as they are trained: half the bytes of doubles per round, and a sum over a few workers
-     * loses nothing a float mean would keep.
+     * loses nothing a float mean would keep. On the driver the arrays are its own (deserialised results), so the
+     * sum and the mean reuse them rather than allocating 2 MB per worker and round.
      */
     record RoundResult(float[] params, float[] updater, int workers, long rows, double lossSum,
                        List<String> componentNames, double[] components) implements Serializable {
         /** No worker's result: the sum's start, and what a partition without batches left this round returns. */
         static final RoundResult NONE = new RoundResult(null, null, 0, 0, 0, List.of(), null);
 
+        /** This result and {@code o} summed; adds {@code o}'s arrays into this one's. */
         RoundResult plus(RoundResult o) {
             if (params == null) {
                 return o;
@@ -69,19 +71,18 @@ public final class AveragingTrainer {
             if (o.params == null) {
                 return this;
             }
-            return new RoundResult(sum(params, o.params), sum(updater, o.updater), workers + o.workers,
+            return new RoundResult(addInto(params, o.params), addInto(updater, o.updater), workers + o.workers,
                     rows + o.rows, lossSum + o.lossSum, componentNames, sum(components, o.components));
         }
 
-        private static float[] sum(float[] a, float[] b) {
+        private static float[] addInto(float[] a, float[] b) {
             if (a == null || b == null) {
                 return null;
             }
-            float[] s = a.clone();
-            for (int i = 0; i < s.length; i++) {
-                s[i] += b[i];
+            for (int i = 0; i < a.length; i++) {
+                a[i] += b[i];
             }
-            return s;
+            return a;
         }
 
         private static double[] sum(double[] a, double[] b) {
@@ -95,15 +96,15 @@ public final class AveragingTrainer {
             return s;
         }
 
+        /** {@code sums} (one of this result's arrays) divided by the worker count, in place. */
         float[] mean(float[] sums) {
             if (sums == null) {
                 return null;
             }
-            float[] m = new float[sums.length];
-            for (int i = 0; i < m.length; i++) {
-                m[i] = sums[i] / workers;
+            for (int i = 0; i < sums.length; i++) {
+                sums[i] /= workers;
             }
-            return m;
+            return sums;
         }
     }
 
@@ -321,7 +322,7 @@ public final class AveragingTrainer {
             }
             double loss = trainer.fit(mine, seed ^ (epoch * 7_919L + round * 104_729L + partition));
             long rows = mine.stream().mapToLong(MiniBatch::rows).sum();
-            return new RoundResult(trainer.params().clone(), copy(trainer.updaterState()), 1, rows, loss,
+            return new RoundResult(trainer.params(), copy(trainer.updaterState()), 1, rows, loss,
                     trainer.lossComponents(), trainer.lastComponentSums());
         }
     }

@@ -9,6 +9,7 @@ import java.util.List;
  * model (the VAE's sampled latent code, a GAN's two networks).
  */
 public interface LocalTrainer {
+    /** The flat parameters, in a new array the caller keeps. */
     float[] params();
 
     void setParams(float[] flat);
