@@ -22,6 +22,7 @@ public final class DenseForward {
     private final INDArray[] weights;
     private final INDArray[] biases;
     private final DenseStack stack;
+    private final boolean sigmoidOutput; // applied to the host copy by meanSquaredError
     private INDArray[] buffers;
     private INDArray ones; // [1, rows]: the bias as a rank-1 product
     private long bufferRows = -1;
@@ -35,6 +36,7 @@ public final class DenseForward {
             this.biases[i] = biases[i].reshape(1, biases[i].length());
         }
         this.stack = stack;
+        this.sigmoidOutput = stack.activations()[weights.length - 1] instanceof ActivationSigmoid;
     }
 
     /** The fast path for {@code network}, or empty when it holds anything but float dense/output layers. */
@@ -63,7 +65,6 @@ public final class DenseForward {
      * ({@link FastSigmoid}: ND4J's op was a quarter of the network's time at 64 features).
      */
     public double[] meanSquaredError(INDArray batch) {
-        boolean sigmoidOutput = stack.activations()[weights.length - 1] instanceof ActivationSigmoid;
         INDArray out = run(batch, !sigmoidOutput);
         int n = (int) batch.size(0);
         int d = (int) batch.size(1);

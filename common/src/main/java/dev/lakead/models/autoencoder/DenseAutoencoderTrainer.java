@@ -122,8 +122,9 @@ final class DenseAutoencoderTrainer implements LocalTrainer {
                 // the output layer in the input's row-major order: out - x over two orders took 10x as long
                 char order = i == n - 1 ? 'c' : 'f';
                 pre[i] = Nd4j.createUninitialized(DataType.FLOAT, shape, order);
-                // an identity layer's activation is its pre-activation
-                act[i] = stack.activations()[i] instanceof ActivationIdentity ? pre[i]
+                // an identity layer's activation is its pre-activation; so is the Java output pass's buffer (its
+                // activation lives on the heap)
+                act[i] = stack.activations()[i] instanceof ActivationIdentity || (i == n - 1 && outputInJava) ? pre[i]
                         : Nd4j.createUninitialized(DataType.FLOAT, shape, order);
                 delta[i] = Nd4j.createUninitialized(DataType.FLOAT, shape, order);
             }
@@ -214,7 +215,7 @@ final class DenseAutoencoderTrainer implements LocalTrainer {
             // the bias first, as a rank-1 product (1 per row times b): cheaper than a broadcast add after
             Nd4j.gemm(b.ones, biases[i], b.pre[i], true, false, 1.0, 0.0);
             Nd4j.gemm(in, weights[i], b.pre[i], false, false, 1.0, 1.0);
-            if (b.act[i] != b.pre[i] && !(i == stack.layers() - 1 && sigmoidOutputInJava)) {
+            if (b.act[i] != b.pre[i]) {
                 stack.activate(i, b.pre[i], b.act[i]);
             }
             in = b.act[i];
