@@ -138,22 +138,26 @@ class LocalClusterTest {
     void trainingSurvivesAnExecutorKilledDuringAnAveragingRound() throws Exception {
         assertTrue(clusterDemo != null && Files.isDirectory(clusterDemo.resolve("prepared/sensor-autoencoder")),
                 "needs test 1's data");
+        int epochs = 3;
         Path root = work.resolve("models-fault");
         String[] args = {"--prepared", clusterDemo.resolve("prepared/sensor-autoencoder").toString(),
-                "--model-root", root.toString(), "--model-name", "fault", "--model-version", "v1", "--epochs", "10",
+                "--model-root", root.toString(), "--model-name", "fault", "--model-version", "v1",
+                "--epochs", String.valueOf(epochs),
                 "--set", "catalog.type=in-memory", "--set", "train.workers=2",
                 "--set", "train.early-stopping-patience=0",
                 // one averaging round per epoch of small batches: each round's tasks run long enough to be hit
                 "--set", "train.batch-size-per-worker=8", "--set", "train.averaging-frequency=1000",
-                // a wide network, so that a round of the dense engine lasts seconds, long enough to be hit
-                "--set", "model.hidden-sizes=[512,512,3]"};
+                // a wide network (about 12 MFLOP a row), so that a round lasts seconds on any CPU and the kill,
+                // which comes a few hundred ms after the round's tasks start, always finds them running; 512 wide
+                // rounds took under a second once the dense engine got faster, and a CI run killed too late
+                "--set", "model.hidden-sizes=[1024,1024,3]"};
         Run run = submitAndThen("train", args, TRAINING_ROUND,
                 "kill-executor-training", (appId, driver, busy) -> killExecutor(appId, busy));
         assertEquals(0, run.exitCode, "train job after an executor was killed: " + run.describe());
         assertTrue(lostTasks(run.appId) > 0, "no training task was lost with the executor (killed too late?)");
         // the round was retried: every epoch ran and the bundle is complete and loads
         JsonNode metadata = JSON.readTree(root.resolve("fault/v1/metadata.json").toFile());
-        assertEquals(10, metadata.path("training").path("epochs_run").asInt(), metadata.toString());
+        assertEquals(epochs, metadata.path("training").path("epochs_run").asInt(), metadata.toString());
         assertTrue(Files.isRegularFile(root.resolve("fault/v1/manifest.json")));
     }
 
