@@ -12,7 +12,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.regularization.L2Regularization;
 import org.nd4j.linalg.learning.regularization.Regularization;
@@ -78,18 +77,27 @@ public record DenseStack(int[] inputs, int[] outputs, IActivation[] activations)
      * the sigmoid as one op each, which beside DL4J's copy-then-activate halves the passes over the buffer.
      */
     public void activate(int i, INDArray pre, INDArray out) {
+        activation(i, pre, out).run();
+    }
+
+    /** {@link #activate} over arrays that stay put, built once to run many times (a trainer's buffers). */
+    public Runnable activation(int i, INDArray pre, INDArray out) {
         IActivation a = activations[i];
         if (a instanceof ActivationReLU relu && relu.getMax() == null && relu.getThreshold() == null
                 && relu.getNegativeSlope() == null) {
-            Nd4j.exec(new RectifiedLinear(pre, out, 0.0));
+            return PreparedOp.of(new RectifiedLinear(pre, out, 0.0));
         } else if (a instanceof ActivationSigmoid) {
-            Nd4j.exec(new Sigmoid(pre, out));
-        } else {
+            return PreparedOp.of(new Sigmoid(pre, out));
+        }
+        return () -> {
             if (out != pre) {
                 out.assign(pre);
             }
-            a.getActivation(out, false);
-        }
+            INDArray result = a.getActivation(out, false);
+            if (result != out) {
+                out.assign(result);
+            }
+        };
     }
 
     /** Multiply-adds of one row's forward pass, times two: 2·Σ in·out. */

@@ -3,6 +3,7 @@ package dev.lakead.models.autoencoder;
 import dev.lakead.models.DenseStack;
 import dev.lakead.models.FastSigmoid;
 import dev.lakead.models.FlatAdam;
+import dev.lakead.models.PreparedOp;
 import dev.lakead.models.SquaredError;
 import dev.lakead.training.LocalTrainer;
 import dev.lakead.training.MiniBatch;
@@ -23,6 +24,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.lossfunctions.impl.LossMSE;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -101,8 +103,11 @@ final class DenseAutoencoderTrainer implements LocalTrainer {
                 .map(opt -> new DenseAutoencoderTrainer(stack, opt)));
     }
 
-    /** Per batch size: the input, each layer's pre-activation, activation and gradient, and a row of ones. */
-    private static final class Buffers {
+    /**
+     * Per batch size: the input, each layer's pre-activation, activation and gradient, a row of ones, and the ops of
+     * a step over them, built once ({@link PreparedOp}: an op call built per step cost 5-15 µs and garbage).
+     */
+    private final class Buffers {
         final INDArray input;
         final INDArray[] pre;
         final INDArray[] act;
@@ -110,8 +115,11 @@ final class DenseAutoencoderTrainer implements LocalTrainer {
         final INDArray ones;
         final float[] gradientHost; // the output layer's pre-activation, then its dL/dz (Java output pass)
         final float[] outputHost;   // its activation (Java output pass)
+        final Runnable[] forward;
+        final Runnable[] backward;
+        final Runnable outputError; // out - x into the last delta (without the Java output pass)
 
-        Buffers(DenseStack stack, int rows, boolean outputInJava) {
+        Buffers(int rows) {
             int n = stack.layers();
             input = Nd4j.createUninitialized(DataType.FLOAT, new long[]{rows, stack.inputs()[0]}, 'c');
             pre = new INDArray[n];
@@ -124,19 +132,64 @@ final class DenseAutoencoderTrainer implements LocalTrainer {
                 pre[i] = Nd4j.createUninitialized(DataType.FLOAT, shape, order);
                 // an identity layer's activation is its pre-activation; so is the Java output pass's buffer (its
                 // activation lives on the heap)
-                act[i] = stack.activations()[i] instanceof ActivationIdentity || (i == n - 1 && outputInJava) ? pre[i]
+                act[i] = stack.activations()[i] instanceof ActivationIdentity
+                        || (i == n - 1 && sigmoidOutputInJava) ? pre[i]
                         : Nd4j.createUninitialized(DataType.FLOAT, shape, order);
                 delta[i] = Nd4j.createUninitialized(DataType.FLOAT, shape, order);
             }
             ones = Nd4j.ones(DataType.FLOAT, 1, rows);
-            int outputs = outputInJava ? rows * stack.outputs()[n - 1] : 0;
+            int outputs = sigmoidOutputInJava ? rows * stack.outputs()[n - 1] : 0;
             gradientHost = new float[outputs];
             outputHost = new float[outputs];
+            forward = forwardOps();
+            backward = backwardOps(rows);
+            outputError = sigmoidOutputInJava ? null : PreparedOp.of(new SubOp(act[n - 1], input, delta[n - 1]));
+        }
+
+        private Runnable[] forwardOps() {
+            List<Runnable> ops = new ArrayList<>();
+            INDArray in = input;
+            for (int i = 0; i < stack.layers(); i++) {
+                // the bias first, as a rank-1 product (1 per row times b): cheaper than a broadcast add after
+                ops.add(PreparedOp.gemm(ones, biases[i], pre[i], true, false, 1.0, 0.0));
+                ops.add(PreparedOp.gemm(in, weights[i], pre[i], false, false, 1.0, 1.0));
+                if (act[i] != pre[i]) {
+                    ops.add(stack.activation(i, pre[i], act[i]));
+                }
+                in = act[i];
+            }
+            return ops.toArray(Runnable[]::new);
+        }
+
+        private Runnable[] backwardOps(int rows) {
+            List<Runnable> ops = new ArrayList<>();
+            int last = stack.layers() - 1;
+            // DL4J's MSE gradient 2 (out - x) / width, divided by the batch as its updater does: the factor rides on
+            // the output layer's products (gemm's alpha) rather than a pass of its own over the widest buffer
+            double outputScale = 2.0 / ((double) rows * stack.outputs()[last]);
+            for (int i = last; i >= 0; i--) {
+                INDArray dz = i == last && sigmoidOutputInJava ? pre[i] // outputError left dL/dz there
+                        : backpropActivation(stack.activations()[i], pre[i], act[i], delta[i], ops);
+                INDArray in = i == 0 ? input : act[i - 1];
+                double alpha = i == last ? outputScale : 1.0;
+                ops.add(PreparedOp.gemm(in, dz, weightGradients[i], true, false, alpha, 0.0));
+                ops.add(PreparedOp.gemm(ones, dz, biasGradients[i], false, false, alpha, 0.0));
+                if (i > 0) {
+                    ops.add(PreparedOp.gemm(dz, weights[i], delta[i - 1], false, true, alpha, 0.0));
+                }
+            }
+            if (optimiser.l2() > 0) { // DL4J's L2Regularization: before the updater, on the weights only
+                for (int i = 0; i <= last; i++) {
+                    ops.add(PreparedOp.of(new Axpy(flatWeights[i], flatWeightGradients[i], flatWeightGradients[i],
+                            optimiser.l2())));
+                }
+            }
+            return ops.toArray(Runnable[]::new);
         }
     }
 
     private Buffers buffers(MiniBatch batch) {
-        Buffers b = buffers.computeIfAbsent(batch.rows(), rows -> new Buffers(stack, rows, sigmoidOutputInJava));
+        Buffers b = buffers.computeIfAbsent(batch.rows(), Buffers::new);
         b.input.data().asNioFloat().put(0, batch.data()); // a bulk copy (DataBuffer.setData went value by value)
         return b;
     }
@@ -183,42 +236,17 @@ final class DenseAutoencoderTrainer implements LocalTrainer {
     double step(MiniBatch batch) {
         Buffers b = buffers(batch);
         forward(b);
-        int rows = batch.rows();
         double loss = outputError(b, batch) + l2Score();
-        int last = stack.layers() - 1;
-        // DL4J's MSE gradient 2 (out - x) / width, divided by the batch as its updater does: the factor rides on the
-        // output layer's products (gemm's alpha) rather than a pass of its own over the widest buffer
-        double outputScale = 2.0 / ((double) rows * stack.outputs()[last]);
-        for (int i = last; i >= 0; i--) {
-            INDArray dz = i == last && sigmoidOutputInJava ? b.pre[i] // outputError left dL/dz there
-                    : backpropActivation(stack.activations()[i], b.pre[i], b.act[i], b.delta[i]);
-            INDArray in = i == 0 ? b.input : b.act[i - 1];
-            double alpha = i == last ? outputScale : 1.0;
-            Nd4j.gemm(in, dz, weightGradients[i], true, false, alpha, 0.0);
-            Nd4j.gemm(b.ones, dz, biasGradients[i], false, false, alpha, 0.0);
-            if (i > 0) {
-                Nd4j.gemm(dz, weights[i], b.delta[i - 1], false, true, alpha, 0.0);
-            }
-        }
-        if (optimiser.l2() > 0) { // DL4J's L2Regularization: before the updater, on the weights only
-            for (int i = 0; i <= last; i++) {
-                Nd4j.exec(new Axpy(flatWeights[i], flatWeightGradients[i], flatWeightGradients[i], optimiser.l2()));
-            }
+        for (Runnable op : b.backward) {
+            op.run();
         }
         adam.step();
         return loss;
     }
 
-    private void forward(Buffers b) {
-        INDArray in = b.input;
-        for (int i = 0; i < stack.layers(); i++) {
-            // the bias first, as a rank-1 product (1 per row times b): cheaper than a broadcast add after
-            Nd4j.gemm(b.ones, biases[i], b.pre[i], true, false, 1.0, 0.0);
-            Nd4j.gemm(in, weights[i], b.pre[i], false, false, 1.0, 1.0);
-            if (b.act[i] != b.pre[i]) {
-                stack.activate(i, b.pre[i], b.act[i]);
-            }
-            in = b.act[i];
+    private static void forward(Buffers b) {
+        for (Runnable op : b.forward) {
+            op.run();
         }
     }
 
@@ -233,7 +261,7 @@ final class DenseAutoencoderTrainer implements LocalTrainer {
         int rows = batch.rows();
         int last = stack.layers() - 1;
         INDArray error = b.delta[last];
-        Nd4j.exec(new SubOp(b.act[last], b.input, error));
+        b.outputError.run();
         // BLAS's dot of the whole buffer with itself: a sixth of norm2's time (both ND4J, so on every backend)
         return Nd4j.getBlasWrapper().dot(error, error) / ((double) rows * stack.outputs()[last]);
     }
@@ -273,26 +301,32 @@ final class DenseAutoencoderTrainer implements LocalTrainer {
     }
 
     /**
-     * dL/dz from dL/da, in the pre-activation's buffer where the activation allows: a plain ReLU through the op DL4J
-     * uses, the sigmoid as a (1 - a) dL/da from its activation (ND4J's SigmoidDerivative recomputes the exponential:
-     * 5x as long), an identity passes the gradient through. DL4J's own backprop allocates its result.
+     * Adds to {@code ops} what turns dL/da into dL/dz and returns the array it will be in: the pre-activation's buffer
+     * (a plain ReLU through the op DL4J uses, the sigmoid as a (1 - a) dL/da from its activation, ND4J's
+     * SigmoidDerivative recomputing the exponential took 5x as long, any other activation through its own backprop),
+     * or for an identity dL/da itself.
      */
-    private static INDArray backpropActivation(IActivation a, INDArray pre, INDArray act, INDArray delta) {
+    private static INDArray backpropActivation(IActivation a, INDArray pre, INDArray act, INDArray delta,
+                                               List<Runnable> ops) {
         if (a instanceof ActivationIdentity) {
             return delta;
         }
         if (a instanceof ActivationReLU relu && relu.getMax() == null && relu.getThreshold() == null
                 && relu.getNegativeSlope() == null) {
-            Nd4j.exec(new Step(pre, pre, 0.0)); // 1 where pre > 0: ReLU's derivative
-            Nd4j.exec(new MulOp(pre, delta, pre));
-            return pre;
+            ops.add(PreparedOp.of(new Step(pre, pre, 0.0))); // 1 where pre > 0: ReLU's derivative
+            ops.add(PreparedOp.of(new MulOp(pre, delta, pre)));
+        } else if (a instanceof ActivationSigmoid) {
+            ops.add(PreparedOp.of(new OneMinus(act, pre)));
+            ops.add(PreparedOp.of(new MulOp(pre, act, pre)));
+            ops.add(PreparedOp.of(new MulOp(pre, delta, pre)));
+        } else {
+            ops.add(() -> { // DL4J's backprop works in place on most activations, and may allocate its result
+                INDArray dz = a.backprop(pre, delta).getFirst();
+                if (dz != pre) {
+                    pre.assign(dz);
+                }
+            });
         }
-        if (a instanceof ActivationSigmoid) {
-            Nd4j.exec(new OneMinus(act, pre));
-            Nd4j.exec(new MulOp(pre, act, pre));
-            Nd4j.exec(new MulOp(pre, delta, pre));
-            return pre;
-        }
-        return a.backprop(pre, delta).getFirst();
+        return pre;
     }
 }
