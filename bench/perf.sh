@@ -5,7 +5,8 @@
 #   out, no network), the compute bound (sgemm rate / FLOPs per row) and the chapter's PyTorch model on the same
 #   rows; training samples/s, final loss and share of the training bound (sgemm rate / 3 x forward FLOPs per
 #   sample; 784 features): the train step with train.engine (default dense) on 1 and 2 workers and their ratio
-#   (after one untimed warm-up run of it: the JIT), the other engine on 2 workers, single-JVM DL4J, the chapter's
+#   (after one untimed warm-up run of it: the JIT; then runs on 1, 2, 2 and 1 workers, each count the mean of its
+#   two, so that the machine's drift cancels), the other engine on 2 workers, single-JVM DL4J, the chapter's
 #   PyTorch loop.
 # Usage: bench/perf.sh [rows]   (needs Debian's python3-torch and python3-numpy for the PyTorch columns;
 #                                installed here when missing and run as root)
@@ -21,4 +22,4 @@ fi
 cd "$ROOT"
 # The bench's own JVM: 12 GiB heap for the single-JVM trainer's copy of the rows; scratch under bench/output.
 LAKEAD_JAVA_OPTS="${LAKEAD_JAVA_OPTS:--Xmx12g}" "$ROOT/scripts/lakead" bench-perf --rows "$ROWS" \
-  --workdir "$ROOT/bench/output/perf" --set score.batch-size=4096 "${@:2}"
+  --workdir "$ROOT/bench/output/perf" "${@:2}"
