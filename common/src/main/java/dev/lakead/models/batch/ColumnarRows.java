@@ -30,6 +30,12 @@ import static scala.collection.JavaConverters.seqAsJavaList;
  * row is built per record. Spark would otherwise convert every batch to one UnsafeRow per record, which cost
  * about 40 % of the scoring pass on a narrow table (bench/memory.sh profile). Any other query (filters,
  * expressions, joins, a row-based source) is run as it is.
+ *
+ * <p>Wide tables too: Spark's Parquet and ORC scans hand out column batches only up to
+ * {@code spark.sql.codegen.maxFields} columns (100), and past that convert every row to an UnsafeRow, value by
+ * value through the dictionary: on a 784-feature table that projection took about 64 % of the scoring tasks' time
+ * (bench/README.md, perf). The scorer generates no code over these rows, so it plans its own copy of the query with
+ * the limit raised to the query's width, for as long as planning takes.
  */
 final class ColumnarRows {
     private ColumnarRows() {
@@ -38,18 +44,57 @@ final class ColumnarRows {
     /** The query's rows, partition by partition through {@code f}: from column batches where the plan allows. */
     static JavaRDD<InternalRow> mapPartitions(Dataset<Row> query,
                                               FlatMapFunction<Iterator<InternalRow>, InternalRow> f) {
-        Columnar c = columnar(query);
-        if (c == null) {
+        // the scan's RDD is made while the raised limit holds: the reader it builds checks the limit again
+        Batches in = withWideScans(query, planned -> {
+            Columnar c = columnar(planned);
+            return c == null ? null : new Batches(c.scan().executeColumnar().toJavaRDD(), c.ordinals());
+        });
+        if (in == null) {
             return query.queryExecution().toRdd().toJavaRDD().mapPartitions(f);
         }
-        int[] ordinals = c.ordinals();
-        return c.scan().executeColumnar().toJavaRDD().mapPartitions(batches -> f.call(new BatchRows(batches,
-                ordinals)));
+        int[] ordinals = in.ordinals();
+        return in.rdd().mapPartitions(batches -> f.call(new BatchRows(batches, ordinals)));
     }
 
     /** Whether {@link #mapPartitions} reads the query's rows from column batches. */
     static boolean readsBatches(Dataset<Row> query) {
-        return columnar(query) != null;
+        return withWideScans(query, ColumnarRows::columnar) != null;
+    }
+
+    /** A scan's column batches and, for each output column of the query, the batch column that holds it. */
+    private record Batches(JavaRDD<ColumnarBatch> rdd, int[] ordinals) {
+    }
+
+    private static final String MAX_FIELDS = "spark.sql.codegen.maxFields";
+
+    /**
+     * {@code planning} of the query, re-planned with the session's column limit for batch scans raised to the
+     * query's width when it is wider, then the setting as it was. The session's conf is shared: another query
+     * planned in these milliseconds may see the raised limit, which only lets it generate code for wider rows
+     * (Spark falls back to interpreted rows when that code is too big).
+     */
+    private static <T> T withWideScans(Dataset<Row> query, java.util.function.Function<Dataset<Row>, T> planning) {
+        org.apache.spark.sql.RuntimeConfig conf = query.sparkSession().conf();
+        scala.Option<String> before = conf.getOption(MAX_FIELDS);
+        int width = query.schema().size() + 1; // + a partition column the scan may add
+        if (width <= Integer.parseInt(conf.get(MAX_FIELDS))) {
+            return planning.apply(query);
+        }
+        conf.set(MAX_FIELDS, width);
+        try {
+            return planning.apply(replanned(query));
+        } finally {
+            if (before.isDefined()) {
+                conf.set(MAX_FIELDS, before.get());
+            } else {
+                conf.unset(MAX_FIELDS);
+            }
+        }
+    }
+
+    /** The query planned afresh (under the conf in force now), not its plan as first made. */
+    private static Dataset<Row> replanned(Dataset<Row> query) {
+        return org.apache.spark.sql.Dataset$.MODULE$.ofRows(query.sparkSession(), query.logicalPlan());
     }
 
     /** A columnar scan and, for each output column of the query, the scan's column that holds it. */

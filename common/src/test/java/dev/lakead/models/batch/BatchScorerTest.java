@@ -7,6 +7,7 @@ import dev.lakead.models.autoencoder.AutoencoderModel;
 import dev.lakead.models.autoencoder.AutoencoderSpec;
 import dev.lakead.training.DataSetRdds;
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -24,6 +25,7 @@ import java.util.Map;
 import java.util.Objects;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -236,6 +238,52 @@ class BatchScorerTest extends SparkTestSupport {
                 "rows with a NaN x2 or a null x4");
         assertEquals(Arrays.toString(rowCounts.value()), Arrays.toString(batchCounts.value()));
         assertEquals((N + 33) / 34, batchCounts.unusableValues(FEATURES.indexOf("x3")), "NaN in the float x3");
+    }
+
+    /**
+     * A table wider than spark.sql.codegen.maxFields (150 float columns): still read from the scan's column
+     * batches, every value as the row path reads it, and the session's setting is as it was afterwards.
+     */
+    @Test
+    void aWideTableIsReadFromColumnBatchesToo() {
+        int width = 150;
+        String path = path("wide.parquet");
+        List<Column> columns = new ArrayList<>(List.of(col("id"), col("dt")));
+        for (int j = 0; j < width; j++) {
+            columns.add(col("id").multiply(j + 1).mod(97).divide(7).cast(DataTypes.FloatType).as("f" + j));
+        }
+        input.select(columns.toArray(new Column[0])).write().mode("overwrite").partitionBy("dt").parquet(path);
+        Dataset<Row> wide = spark.read().parquet(path);
+        List<Column> features = new ArrayList<>(List.of(col("id")));
+        for (int j = 0; j < width; j++) {
+            features.add(col("f" + j));
+        }
+        Dataset<Row> query = wide.select(features.toArray(new Column[0]));
+        String before = spark.conf().get("spark.sql.codegen.maxFields");
+
+        assertTrue(ColumnarRows.readsBatches(query));
+        List<String> viaBatches = ColumnarRows.mapPartitions(query, rows -> {
+            List<org.apache.spark.sql.catalyst.InternalRow> sums = new ArrayList<>();
+            while (rows.hasNext()) {
+                org.apache.spark.sql.catalyst.InternalRow r = rows.next();
+                double sum = 0;
+                for (int j = 1; j <= width; j++) {
+                    sum += r.getFloat(j) * j;
+                }
+                sums.add(new org.apache.spark.sql.catalyst.expressions.GenericInternalRow(
+                        new Object[]{r.getLong(0), sum}));
+            }
+            return sums.iterator();
+        }).map(r -> r.getLong(0) + ":" + r.getDouble(1)).collect();
+        Column weighted = lit(0.0);
+        for (int j = 0; j < width; j++) {
+            weighted = weighted.plus(col("f" + j).cast(DataTypes.FloatType).multiply(j + 1));
+        }
+        List<String> viaSql = query.select(col("id"), weighted).collectAsList().stream()
+                .map(r -> r.getLong(0) + ":" + r.getDouble(1)).toList();
+        assertEquals(N, viaBatches.size());
+        assertEquals(new java.util.TreeSet<>(viaSql), new java.util.TreeSet<>(viaBatches));
+        assertEquals(before, spark.conf().get("spark.sql.codegen.maxFields"));
     }
 
     /** Min-max and robust scaling (a constant column has zero range / IQR) applied in the batch == MLlib's. */
