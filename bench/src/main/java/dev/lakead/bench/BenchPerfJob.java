@@ -267,8 +267,9 @@ final class BenchPerfJob extends SparkJob {
 
         // I/O floor, two ways. (1) Spark SQL reads every feature and writes the score table's own rows
         // (ScoreTable.rows: key, score, decision, threshold, normalised score, model identity, time, dt) with a
-        // stand-in score and no network: the floor. The stand-in has a real score's entropy (a double with a full mantissa): the maximum of the features alone
-        // is mostly the clip value 1.0, which Parquet stores in a fifth of the bytes and so measured cheaper writes.
+        // stand-in score and no network: the floor. The stand-in has a real score's entropy (a double with a
+        // full mantissa): the maximum of the features alone is mostly the clip value 1.0, which Parquet stores in a
+        // fifth of the bytes and so measured cheaper writes.
         t0 = System.nanoTime();
         // greatest() is one n-ary expression: it reads every feature without a 784-deep tree of additions.
         Column any = greatest(featureColumns(d).toArray(new Column[0])).cast(DataTypes.DoubleType);
@@ -325,7 +326,8 @@ final class BenchPerfJob extends SparkJob {
                 "--dim", String.valueOf(d), "--hidden", join(sizes), "--batch", "4096",
                 "--threads", String.valueOf(cores), "--output", dir.resolve("torch-scores.f64").toString());
         double torchRate = torch == null ? Double.NaN : torch.get("rows_per_s").asDouble();
-        Scoring result = new Scoring(d, sizes, rows, flops, ioFloor, scorerFloor, sgemmGflops * 1e9 / flops, score, torchRate);
+        Scoring result = new Scoring(d, sizes, rows, flops, ioFloor, scorerFloor, sgemmGflops * 1e9 / flops, score,
+                torchRate);
         out.printf("io floor %,.0f rows/s, compute bound %,.0f rows/s (%,.0f FLOPs/row), score %,.0f rows/s (%,d rows"
                 + " written), PyTorch %,.0f rows/s%n", ioFloor, result.computeBound(), flops, score, written, torchRate);
         out.flush();

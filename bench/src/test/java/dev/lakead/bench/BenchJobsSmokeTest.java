@@ -103,8 +103,8 @@ class BenchJobsSmokeTest extends SparkTestSupport {
                 + ") training_vs_pytorch=(" + NUMBER + ") training_vs_bound=(" + NUMBER + ") sgemm_gflops=(" + NUMBER
                 + ") scoring_vs_serial_bound=(" + NUMBER + ")");
         // both floors: Spark SQL's pass and the scorer's own with a one-unit network
-        assertTrue(Pattern.compile("io floor: Spark SQL pass [\\d,]+ rows/s, scorer with a 1-unit network [\\d,]+ rows/s")
-                .matcher(r.out()).find(), r.out());
+        assertTrue(Pattern.compile("io floor: Spark SQL pass [\\d,]+ rows/s,"
+                + " scorer with a 1-unit network [\\d,]+ rows/s").matcher(r.out()).find(), r.out());
         assertTrue(Pattern.compile("spark 1 -> 2 workers: \\S+ -> \\S+ samples/s, (" + NUMBER + ") x")
                 .matcher(r.out()).find(), r.out());
         // the CPU's vector extensions and the BLAS kernel in use, which decide the ratios on another machine
